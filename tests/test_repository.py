@@ -1,0 +1,116 @@
+"""Repository contracts: pins, the two commands, CI, workflows, nothing generated tracked."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _direct_requirements() -> list[str]:
+    project = _pyproject()["project"]
+    extras = project["optional-dependencies"].values()
+    return list(project["dependencies"]) + [req for group in extras for req in group]
+
+
+def test_every_direct_dependency_is_pinned_exactly():
+    for requirement in _direct_requirements():
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][A-Za-z0-9.+]*", requirement), requirement
+
+
+def test_torch_is_pinned_to_the_cpu_wheel_on_disk():
+    assert "torch==2.13.0" in _pyproject()["project"]["dependencies"]
+    lock = (ROOT / "requirements.lock").read_text()
+    assert re.search(r"^torch==2\.13\.0(\+cpu)?$", lock, flags=re.MULTILINE)
+
+
+def test_lock_agrees_with_every_direct_pin():
+    locked = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            locked[name.lower().replace("_", "-")] = version.split("+")[0]
+    for requirement in _direct_requirements():
+        name, version = requirement.split("==")
+        name = name.split("[")[0].lower().replace("_", "-")
+        assert locked.get(name) == version, f"{name}: pyproject {version}, lock {locked.get(name)}"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(r"^make test\b", readme, flags=re.MULTILINE)
+    assert match, "README must state the test command `make test`"
+    ci_lines = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert "make test" in ci_lines
+
+
+@pytest.mark.parametrize(
+    "workflow", sorted((ROOT / ".github" / "workflows").glob("*.yml")), ids=lambda p: p.name
+)
+def test_workflow_matches_the_github_schema(workflow):
+    result = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_exist():
+    names = {p.name for p in (ROOT / ".github" / "workflows").glob("*.yml")}
+    assert "ci.yml" in names
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_refreshes_the_venv_only_when_the_pins_change(tmp_path):
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    stamp = tmp_path / ".venv" / ".ganbook-installed"
+    stamp.parent.mkdir()
+
+    def planned_commands() -> str:
+        return subprocess.run(
+            ["make", "-n", "test"], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+
+    assert "pip install" in planned_commands()  # no venv yet: install
+    stamp.touch()
+    assert "pip install" not in planned_commands()  # fresh: reuse
+    later = stamp.stat().st_mtime + 10
+
+    os.utime(tmp_path / "pyproject.toml", (later, later))
+    assert "pip install" in planned_commands()  # pins changed: refresh
+
+
+def test_git_tracks_no_generated_file():
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    forbidden = re.compile(r"\.(png|gif|jpe?g|ipynb|npz|pt|pth|whl)$|^(site|\.cache|\.venv)/", re.I)
+    offenders = [path for path in tracked if forbidden.search(path)]
+    assert offenders == []
