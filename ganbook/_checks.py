@@ -14,7 +14,7 @@ import torch
 
 
 def require_tensor(name: str, value: Any) -> torch.Tensor:
-    """Return ``value`` if it is a floating-point tensor, else raise ``TypeError`` naming ``name``."""
+    """Return ``value`` if it is a floating-point tensor; else ``TypeError`` naming ``name``."""
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
     if not value.is_floating_point():
@@ -77,4 +77,45 @@ def require_generator(name: str, value: Any) -> torch.Generator | None:
     """Return ``value`` if it is ``None`` or a ``torch.Generator``, else raise ``TypeError``."""
     if value is not None and not isinstance(value, torch.Generator):
         raise TypeError(f"{name} must be a torch.Generator or None, got {type(value).__name__}")
+    return value
+
+
+def require_non_empty_tensor(name: str, value: Any) -> torch.Tensor:
+    """Return ``value`` if it is a floating-point tensor with at least one element, else raise."""
+    value = require_tensor(name, value)
+    if value.numel() == 0:
+        raise ValueError(f"{name} must have at least one element, got shape {tuple(value.shape)}")
+    return value
+
+
+def require_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a ``bool``, else raise ``TypeError`` naming ``name``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
+
+
+def require_cpu_generator(name: str, value: Any) -> torch.Generator:
+    """Return ``value`` if it is a CPU ``torch.Generator`` (``None`` refused), else raise."""
+    if not isinstance(value, torch.Generator):
+        raise TypeError(f"{name} must be a torch.Generator, got {type(value).__name__}")
+    if value.device.type != "cpu":
+        raise ValueError(f"{name} must be a CPU torch.Generator, got one on {value.device}")
+    return value
+
+
+def require_device(name: str, value: Any) -> torch.device:
+    """Return ``value`` as a ``torch.device`` if it names one, else raise naming ``name``."""
+    if not isinstance(value, (str, torch.device)):
+        raise TypeError(f"{name} must be a str or torch.device, got {type(value).__name__}")
+    try:
+        return torch.device(value)
+    except RuntimeError as error:
+        raise ValueError(f"{name} is not a valid torch device: {value!r}") from error
+
+
+def require_float_dtype(name: str, value: Any) -> torch.dtype:
+    """Return ``value`` if it is a floating-point ``torch.dtype``, else raise naming ``name``."""
+    if not isinstance(value, torch.dtype) or not value.is_floating_point:
+        raise TypeError(f"{name} must be a floating-point torch.dtype, got {value!r}")
     return value

@@ -1,0 +1,255 @@
+r"""Ways of keeping a discriminator in check: gradient penalties and weight clipping.
+
+The penalties are differentiable functions of the critic's parameters (their input gradients are
+built with ``create_graph=True``), to be added to a discriminator loss from `ganbook.losses`.
+Both detach the data they are given: they are discriminator-only terms and send no gradient to
+the generator. Weight clipping is an in-place operation on a module, applied after each
+optimiser step. This module holds no coefficients ($\lambda$, $\gamma$, $c$): the trainer does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from ganbook._checks import (
+    require_bool,
+    require_generator,
+    require_non_empty_tensor,
+    require_positive,
+)
+
+Critic = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _check_batch(name: str, value: Any) -> torch.Tensor:
+    value = require_non_empty_tensor(name, value)
+    if value.dim() < 1:
+        raise ValueError(f"{name} must have a batch dimension, got a 0-d tensor")
+    return value
+
+
+def _check_critic(critic: Any) -> Critic:
+    if not callable(critic):
+        raise TypeError(f"critic must be callable, got {type(critic).__name__}")
+    return critic
+
+
+def _input_gradients(critic: Critic, x: torch.Tensor) -> torch.Tensor:
+    r"""Return ∇ₓ Σ D(x), flattened to ``(N, -1)``, as a differentiable function of the critic."""
+    x = x.detach().requires_grad_(True)
+    scores = critic(x)
+    # Σ over the batch: example i's gradient is ∂D(x_i)/∂x_i as long as the critic treats the
+    # examples independently (no batch normalisation in training mode).
+    (gradients,) = torch.autograd.grad(scores.sum(), x, create_graph=True)
+    return gradients.reshape(x.shape[0], -1)
+
+
+def gradient_penalty(
+    critic: Critic,
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    *,
+    target: float = 1.0,
+    one_sided: bool = False,
+    rng: torch.Generator | None = None,
+) -> torch.Tensor:
+    r"""WGAN-GP gradient penalty: the critic's gradient norm pulled towards ``target``.
+
+    $$
+    \mathcal{P} = \mathbb{E}_{\hat x}\Bigl(\frac{\lVert \nabla_{\hat x} D(\hat x) \rVert_2}{K}
+                  - 1\Bigr)^2,
+    \qquad \hat x = x + \alpha (\tilde x - x), \quad \alpha \sim U[0, 1)
+    $$
+
+    with $x$ real, $\tilde x$ generated, one $\alpha$ per example, the norm taken per example over
+    all non-batch dimensions and $K$ the ``target``. With ``one_sided=True`` only norms above the
+    target are penalised: $\max(0, \lVert\nabla D\rVert_2 / K - 1)^2$.
+
+    Parameters
+    ----------
+    critic : callable
+        Maps a batch shaped like ``real`` to scores of shape ``(N,)``, ``(N, 1)`` or any
+        ``(N, ...)`` (a patch critic's scores are summed per example). It must treat examples
+        independently.
+    real : torch.Tensor
+        Real batch, shape ``(N, ...)``, floating point, at least one element.
+    fake : torch.Tensor
+        Generated batch, the same shape as ``real``.
+    target : float, default 1.0
+        The target norm $K > 0$ (the Lipschitz constant aimed for).
+    one_sided : bool, default False
+        Penalise only norms above the target (Petzka et al. 2018).
+    rng : torch.Generator, optional
+        Generator for $\alpha$, on the device of ``real``; ``None`` uses torch's global one.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar in [0, ∞) with the dtype of ``real``, differentiable with respect to the
+        critic's parameters; the trainer multiplies it by $\lambda$ (10 in the paper).
+
+    Raises
+    ------
+    TypeError
+        If ``critic`` is not callable, an input is not a floating-point tensor, ``one_sided`` is
+        not a bool or ``rng`` is not a ``torch.Generator``.
+    ValueError
+        If an input is empty or 0-d, ``real`` and ``fake`` differ in shape or ``target`` is not
+        positive.
+
+    Notes
+    -----
+    TF-GAN's ``wasserstein_gradient_penalty`` adds $\epsilon = 10^{-10}$ under the square root;
+    this one takes the norm as it is (its derivative at a zero gradient is taken as 0). A critic
+    with batch normalisation in training mode mixes the examples, so the per-example gradient is
+    no longer the gradient of $D(\hat x_i)$; the paper uses layer normalisation instead.
+
+    References
+    ----------
+    Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. NeurIPS.
+    arXiv:1704.00028.
+
+    Petzka, H., Fischer, A. and Lukovnikov, D. (2018). On the regularization of Wasserstein GANs.
+    ICLR. arXiv:1709.08894 (the one-sided penalty).
+
+    Examples
+    --------
+    A linear critic $D(x) = \langle w, x \rangle$ has gradient norm $\lVert w \rVert = 5$
+    everywhere, so the penalty is $(5 - 1)^2$ whatever $\alpha$ is:
+
+    >>> import torch
+    >>> from ganbook.penalties import gradient_penalty
+    >>> w = torch.tensor([3.0, 4.0])
+    >>> gradient_penalty(lambda x: x @ w, torch.zeros(8, 2), torch.ones(8, 2))
+    tensor(16.)
+    """
+    # --8<-- [start:gradient_penalty]
+    critic = _check_critic(critic)
+    real = _check_batch("real", real)
+    fake = _check_batch("fake", fake)
+    if real.shape != fake.shape:
+        raise ValueError(
+            f"real and fake must have the same shape, got {tuple(real.shape)} and "
+            f"{tuple(fake.shape)}"
+        )
+    k = require_positive("target", target)
+    one_sided = require_bool("one_sided", one_sided)
+    rng = require_generator("rng", rng)
+    alpha_shape = (real.shape[0],) + (1,) * (real.dim() - 1)  # one α per example
+    alpha = torch.rand(alpha_shape, generator=rng, device=real.device, dtype=real.dtype)
+    x_hat = real.detach() + alpha * (fake.detach() - real.detach())  # x̂ = x + α(x̃ - x)
+    norms = torch.linalg.vector_norm(_input_gradients(critic, x_hat), dim=1)  # ‖∇D(x̂_i)‖₂
+    excess = norms / k - 1.0
+    if one_sided:
+        excess = F.relu(excess)  # max(0, ‖∇D‖/K - 1)
+    return (excess**2).mean()
+    # --8<-- [end:gradient_penalty]
+
+
+def r1_penalty(critic: Critic, real: torch.Tensor) -> torch.Tensor:
+    r"""R1 penalty: the squared norm of the discriminator's gradient on real data.
+
+    $$
+    R_1 = \mathbb{E}_{x \sim p_{\text{data}}} \lVert \nabla_x D(x) \rVert_2^2
+    $$
+
+    with the squared norm taken per example over all non-batch dimensions. The regulariser in
+    the paper is $\frac{\gamma}{2} R_1$; the trainer multiplies by $\gamma / 2$.
+
+    Parameters
+    ----------
+    critic : callable
+        Maps a batch shaped like ``real`` to logits or scores of shape ``(N,)``, ``(N, 1)`` or
+        any ``(N, ...)`` (summed per example). It must treat examples independently.
+    real : torch.Tensor
+        Real batch, shape ``(N, ...)``, floating point, at least one element.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar in [0, ∞) with the dtype of ``real``, differentiable with respect to the
+        critic's parameters.
+
+    Raises
+    ------
+    TypeError
+        If ``critic`` is not callable or ``real`` is not a floating-point tensor.
+    ValueError
+        If ``real`` is empty or 0-d.
+
+    References
+    ----------
+    Mescheder, L., Geiger, A. and Nowozin, S. (2018). Which Training Methods for GANs do
+    actually Converge? ICML. arXiv:1801.04406.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ganbook.penalties import r1_penalty
+    >>> w = torch.tensor([3.0, 4.0])
+    >>> r1_penalty(lambda x: x @ w, torch.ones(8, 2))  # ‖w‖² = 25
+    tensor(25.)
+    """
+    # --8<-- [start:r1_penalty]
+    critic = _check_critic(critic)
+    real = _check_batch("real", real)
+    squared_norms = _input_gradients(critic, real).pow(2).sum(dim=1)  # ‖∇D(x_i)‖₂²
+    return squared_norms.mean()
+    # --8<-- [end:r1_penalty]
+
+
+def clip_weights_(module: torch.nn.Module, c: float) -> torch.nn.Module:
+    r"""Clamp every parameter of ``module`` in place to $[-c, c]$ (the WGAN critic constraint).
+
+    $$
+    w \leftarrow \operatorname{clip}(w, -c, c) \quad \text{for every parameter } w
+    $$
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The critic; all its parameters (weights and biases) are clamped.
+    c : float
+        The clipping bound, $c > 0$ (0.01 in the paper).
+
+    Returns
+    -------
+    torch.nn.Module
+        ``module`` itself, so that the call can be chained.
+
+    Raises
+    ------
+    TypeError
+        If ``module`` is not a ``torch.nn.Module`` or ``c`` is not a real number.
+    ValueError
+        If ``c`` is not a finite positive number.
+
+    References
+    ----------
+    Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein Generative Adversarial
+    Networks. ICML. arXiv:1701.07875.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ganbook.penalties import clip_weights_
+    >>> layer = torch.nn.Linear(2, 1)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight.copy_(torch.tensor([[0.5, -0.003]]))
+    >>> clip_weights_(layer, 0.01).weight
+    Parameter containing:
+    tensor([[ 0.0100, -0.0030]], requires_grad=True)
+    """
+    # --8<-- [start:clip_weights_]
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    c = require_positive("c", c)
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.clamp_(-c, c)  # w ← clip(w, -c, c)
+    return module
+    # --8<-- [end:clip_weights_]

@@ -1,0 +1,98 @@
+"""Bad inputs to the losses: each raises the documented error and names the argument at fault."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+import ganbook.losses as losses
+
+DISCRIMINATOR_LOSSES = [
+    losses.minimax_discriminator_loss,
+    losses.least_squares_discriminator_loss,
+    losses.wasserstein_discriminator_loss,
+    losses.hinge_discriminator_loss,
+]
+GENERATOR_LOSSES = [
+    losses.minimax_generator_loss,
+    losses.nonsaturating_generator_loss,
+    losses.least_squares_generator_loss,
+    losses.wasserstein_generator_loss,
+    losses.hinge_generator_loss,
+]
+ALL_LOSSES = DISCRIMINATOR_LOSSES + GENERATOR_LOSSES
+GOOD = torch.zeros(3)
+
+
+def _call(fn, *, d_real=GOOD, d_fake=GOOD, **kwargs):
+    if fn in DISCRIMINATOR_LOSSES:
+        return fn(d_real, d_fake, **kwargs)
+    return fn(d_fake, **kwargs)
+
+
+def _name(fn) -> str:
+    return fn.__name__
+
+
+BAD_SCORES = {
+    "a list": ([0.0, 1.0], TypeError, "must be a torch.Tensor"),
+    "an integer tensor": (torch.tensor([0, 1]), TypeError, "floating-point"),
+    "an empty tensor": (torch.zeros(0), ValueError, "at least one element"),
+}
+
+
+@pytest.mark.parametrize("fn", ALL_LOSSES, ids=_name)
+@pytest.mark.parametrize("bad", sorted(BAD_SCORES))
+def test_bad_d_fake_is_refused_by_name(fn, bad):
+    value, error, message = BAD_SCORES[bad]
+    with pytest.raises(error, match=rf"^d_fake .*{message}"):
+        _call(fn, d_fake=value)
+
+
+@pytest.mark.parametrize("fn", DISCRIMINATOR_LOSSES, ids=_name)
+@pytest.mark.parametrize("bad", sorted(BAD_SCORES))
+def test_bad_d_real_is_refused_by_name(fn, bad):
+    value, error, message = BAD_SCORES[bad]
+    with pytest.raises(error, match=rf"^d_real .*{message}"):
+        _call(fn, d_real=value)
+
+
+@pytest.mark.parametrize("fn", ALL_LOSSES, ids=_name)
+@pytest.mark.parametrize("reduction", ["average", "MEAN", None])
+def test_unknown_reduction_is_refused_by_name(fn, reduction):
+    with pytest.raises(ValueError, match=r"^unknown reduction .*'mean', 'sum', 'none'"):
+        _call(fn, reduction=reduction)
+
+
+@pytest.mark.parametrize("smoothing", [-0.1, 1.0, 1.5, math.nan])
+def test_label_smoothing_outside_zero_one_is_refused_by_name(smoothing):
+    with pytest.raises(ValueError, match=r"^label_smoothing "):
+        losses.minimax_discriminator_loss(GOOD, GOOD, label_smoothing=smoothing)
+
+
+def test_label_smoothing_that_is_not_a_number_is_refused_by_name():
+    with pytest.raises(TypeError, match=r"^label_smoothing must be a real number"):
+        losses.minimax_discriminator_loss(GOOD, GOOD, label_smoothing="0.1")
+
+
+@pytest.mark.parametrize(
+    ("fn", "argument"),
+    [
+        (losses.least_squares_discriminator_loss, "real_label"),
+        (losses.least_squares_discriminator_loss, "fake_label"),
+        (losses.least_squares_generator_loss, "real_label"),
+    ],
+)
+@pytest.mark.parametrize(("value", "error"), [(math.inf, ValueError), ("1", TypeError)])
+def test_bad_least_squares_label_is_refused_by_name(fn, argument, value, error):
+    with pytest.raises(error, match=rf"^{argument} must be"):
+        _call(fn, **{argument: value})
+
+
+@pytest.mark.parametrize("fn", ALL_LOSSES, ids=_name)
+def test_options_are_keyword_only(fn):
+    inputs = (GOOD, GOOD) if fn in DISCRIMINATOR_LOSSES else (GOOD,)
+    with pytest.raises(TypeError, match="positional argument"):
+        fn(*inputs, "mean")
