@@ -110,8 +110,7 @@ def gradient_penalty(
 
     References
     ----------
-    Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. NeurIPS.
-    arXiv:1704.00028.
+    Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. NeurIPS. arXiv:1704.00028.
 
     Petzka, H., Fischer, A. and Lukovnikov, D. (2018). On the regularization of Wasserstein GANs.
     ICLR. arXiv:1709.08894 (the one-sided penalty).
@@ -231,7 +230,7 @@ def clip_weights_(module: torch.nn.Module, c: float) -> torch.nn.Module:
     References
     ----------
     Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein Generative Adversarial
-    Networks. ICML. arXiv:1701.07875.
+    Networks. ICML. arXiv:1701.07875 (Algorithm 1, the clipping step).
 
     Examples
     --------

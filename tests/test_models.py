@@ -33,6 +33,16 @@ def same_parameters(a: nn.Module, b: nn.Module) -> bool:
     return all(na == nb and torch.equal(x, y) for (na, x), (nb, y) in pairs)
 
 
+def feature_map_shapes(net: nn.Sequential, x: torch.Tensor, kind: type[nn.Module]) -> list:
+    """Run ``x`` through ``net`` layer by layer; the output shape of every ``kind`` layer."""
+    shapes = []
+    for layer in net:
+        x = layer(x)
+        if isinstance(layer, kind):
+            shapes.append(tuple(x.shape))
+    return shapes
+
+
 # --------------------------------------------------------------------------- toy models
 
 
@@ -94,18 +104,6 @@ def test_mlp_depth_counts_hidden_layers(depth):
         assert all(m.out_features == 128 for m in linears[:-1])
 
 
-def test_mlp_construction_is_deterministic_under_a_seeded_generator():
-    torch.manual_seed(1)
-    a = MLPGenerator(generator=seeded(0))
-    torch.manual_seed(2)  # global RNG state must not matter
-    b = MLPGenerator(generator=seeded(0))
-    c = MLPGenerator(generator=seeded(1))
-    assert same_parameters(a, b)
-    assert not same_parameters(a, c)
-    d = MLPDiscriminator(generator=seeded(0))
-    assert same_parameters(d, MLPDiscriminator(generator=seeded(0)))
-
-
 def test_default_init_matches_pytorch_default_distribution():
     layer = default_init_(nn.Linear(400, 300), generator=seeded())
     bound = 1 / math.sqrt(400)
@@ -134,24 +132,14 @@ def test_dcgan_shapes_and_range(n, latent_dim, channels):
 
 def test_dcgan_generator_feature_map_shapes():
     g = DCGANGenerator(latent_dim=10, channels=6)
-    shapes = []
-    x = torch.randn(2, 10, 1, 1)
-    for layer in g.net:
-        x = layer(x)
-        if isinstance(layer, nn.ConvTranspose2d):
-            shapes.append(tuple(x.shape))
+    shapes = feature_map_shapes(g.net, torch.randn(2, 10, 1, 1), nn.ConvTranspose2d)
     assert shapes == [(2, 24, 4, 4), (2, 12, 8, 8), (2, 1, 16, 16)]
     assert sum(isinstance(m, nn.BatchNorm2d) for m in g.modules()) == 2
 
 
 def test_dcgan_discriminator_feature_map_shapes():
     d = DCGANDiscriminator(channels=6)
-    shapes = []
-    x = torch.randn(2, 1, 16, 16)
-    for layer in d.net:
-        x = layer(x)
-        if isinstance(layer, nn.Conv2d):
-            shapes.append(tuple(x.shape))
+    shapes = feature_map_shapes(d.net, torch.randn(2, 1, 16, 16), nn.Conv2d)
     assert shapes == [(2, 6, 8, 8), (2, 12, 4, 4), (2, 24, 2, 2)]
     leaky = [m for m in d.modules() if isinstance(m, nn.LeakyReLU)]
     assert len(leaky) == 3 and all(m.negative_slope == 0.2 for m in leaky)
@@ -202,8 +190,10 @@ def test_dcgan_init_returns_the_module_and_skips_other_layers():
     assert torch.equal(net[1].weight.detach(), torch.ones(3))  # LayerNorm untouched
 
 
-@pytest.mark.parametrize("model", [DCGANGenerator, DCGANDiscriminator])
-def test_dcgan_construction_is_deterministic_under_a_seeded_generator(model):
+@pytest.mark.parametrize(
+    "model", [MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator]
+)
+def test_construction_is_deterministic_under_a_seeded_generator(model):
     torch.manual_seed(1)
     a = model(generator=seeded(0))
     torch.manual_seed(2)  # global RNG state must not matter

@@ -32,12 +32,12 @@ __all__ = [
     "sample_rows",
 ]
 
-#: Number of training images; the first 1,200 entries of the fixed permutation.
 DIGITS_TRAIN_SIZE: int = 1200
-#: Number of held-out images; the remaining 597 of the 1,797.
+r"""Number of training images; the first 1,200 entries of the fixed permutation."""
 DIGITS_HELDOUT_SIZE: int = 597
-#: Seed of the ``torch.Generator`` that draws the split permutation. Never change it.
+r"""Number of held-out images; the remaining 597 of the 1,797."""
 DIGITS_SPLIT_SEED: int = 0
+r"""Seed of the ``torch.Generator`` that draws the split permutation. Never change it."""
 
 _SPLITS = ("train", "heldout")
 _SIZES = (8, 16)

@@ -1,7 +1,7 @@
 r"""Mode coverage of samples from a mixture whose mode centres are known (the 2-D toys).
 
-This module counts; it does not draw samples (see ``ganbook.data.toy``) or judge sample quality
-beyond distance to the nearest centre.
+This module counts; it does not draw samples (see ``ganbook.data.gaussian_mixtures``) or judge
+sample quality beyond distance to the nearest centre.
 """
 
 from __future__ import annotations

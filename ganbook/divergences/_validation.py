@@ -27,12 +27,16 @@ def as_float_array(name: str, value: Any) -> np.ndarray:
     return array
 
 
-def as_non_negative_array(name: str, value: Any) -> np.ndarray:
-    r"""Return ``value`` as a finite, non-negative float64 array, else raise naming ``name``."""
-    array = as_float_array(name, value)
+def _require_non_negative(name: str, array: np.ndarray) -> np.ndarray:
+    r"""Return ``array`` if no entry is negative, else raise naming ``name`` and the minimum."""
     if np.any(array < 0):
         raise ValueError(f"{name} must be non-negative, got minimum {array.min():g}")
     return array
+
+
+def as_non_negative_array(name: str, value: Any) -> np.ndarray:
+    r"""Return ``value`` as a finite, non-negative float64 array, else raise naming ``name``."""
+    return _require_non_negative(name, as_float_array(name, value))
 
 
 def as_vector(name: str, value: Any) -> np.ndarray:
@@ -47,9 +51,7 @@ def as_vector(name: str, value: Any) -> np.ndarray:
 
 def as_probability_vector(name: str, value: Any) -> np.ndarray:
     r"""Return ``value`` if it is 1-D, non-negative and sums to 1 within ``SUM_TOLERANCE``."""
-    vector = as_vector(name, value)
-    if np.any(vector < 0):
-        raise ValueError(f"{name} must be non-negative, got minimum {vector.min():g}")
+    vector = _require_non_negative(name, as_vector(name, value))
     total = vector.sum()
     if abs(total - 1.0) > SUM_TOLERANCE:
         raise ValueError(f"{name} must sum to 1 (within {SUM_TOLERANCE:g}), got {total!r}")
@@ -72,8 +74,7 @@ def as_weights(name: str, value: Any, size: int) -> np.ndarray:
     weights = as_vector(name, value)
     if weights.size != size:
         raise ValueError(f"{name} must have one weight per value ({size}), got {weights.size}")
-    if np.any(weights < 0):
-        raise ValueError(f"{name} must be non-negative, got minimum {weights.min():g}")
+    _require_non_negative(name, weights)
     if weights.sum() <= 0:
         raise ValueError(f"{name} must have a positive sum")
     return weights
@@ -84,9 +85,7 @@ def as_cost_matrix(name: str, value: Any, shape: tuple[int, int]) -> np.ndarray:
     cost = as_float_array(name, value)
     if cost.shape != shape:
         raise ValueError(f"{name} must have shape {shape} (len(p), len(q)), got {cost.shape}")
-    if np.any(cost < 0):
-        raise ValueError(f"{name} must be non-negative, got minimum {cost.min():g}")
-    return cost
+    return _require_non_negative(name, cost)
 
 
 def require_same_shape(names: tuple[str, ...], *arrays: np.ndarray) -> None:

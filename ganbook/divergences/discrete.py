@@ -67,7 +67,7 @@ def js_divergence(p: Any, q: Any) -> float:
     Parameters
     ----------
     p, q : array_like, shape (n,)
-        Probability vectors: non-negative, summing to 1 within 1e-9.
+        Probability vectors on the same grid, as for `kl_divergence`.
 
     Returns
     -------
@@ -116,7 +116,7 @@ def total_variation(p: Any, q: Any) -> float:
     Parameters
     ----------
     p, q : array_like, shape (n,)
-        Probability vectors: non-negative, summing to 1 within 1e-9.
+        Probability vectors on one grid (non-negative, summing to 1 within 1e-9), in any order.
 
     Returns
     -------

@@ -49,6 +49,16 @@ def _marginal_operators(n: int, m: int) -> tuple[sparse.csr_array, sparse.csr_ar
     return rows, cols
 
 
+def _transport_problem(
+    p: Any, q: Any, cost: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, sparse.csr_array, sparse.csr_array]:
+    r"""Check the inputs shared by the primal and the dual; return them with the marginal maps."""
+    p, q = as_probability_pair(p, q, same_length=False)
+    cost = as_cost_matrix("cost", cost, (p.size, q.size))
+    rows, cols = _marginal_operators(p.size, q.size)
+    return p, q, cost, rows, cols
+
+
 def _solve(name: str, **problem: Any) -> Any:
     r"""Run HiGHS and raise ``RuntimeError`` naming the problem if it does not report optimality."""
     result = linprog(method="highs", **problem)
@@ -105,9 +115,7 @@ def earth_movers_distance(p: Any, q: Any, cost: Any) -> TransportResult:
     >>> result.plan.sum(axis=1).round(6)
     array([0.5, 0.5, 0. ])
     """
-    p, q = as_probability_pair(p, q, same_length=False)
-    cost = as_cost_matrix("cost", cost, (p.size, q.size))
-    rows, cols = _marginal_operators(p.size, q.size)
+    p, q, cost, rows, cols = _transport_problem(p, q, cost)
     result = _solve(
         "transport problem",
         c=cost.ravel(),  # sum_ij C_ij pi_ij
@@ -129,10 +137,8 @@ def earth_movers_dual(p: Any, q: Any, cost: Any) -> DualResult:
 
     Parameters
     ----------
-    p : array_like, shape (n,)
-        Source probability vector: non-negative, summing to 1 within 1e-9.
-    q : array_like, shape (m,)
-        Target probability vector: non-negative, summing to 1 within 1e-9.
+    p, q : array_like, shapes (n,) and (m,)
+        Source and target probability vectors, as for `earth_movers_distance`.
     cost : array_like, shape (n, m)
         Cost matrix $C_{ij} \ge 0$, finite.
 
@@ -168,9 +174,7 @@ def earth_movers_dual(p: Any, q: Any, cost: Any) -> DualResult:
     >>> float(result.f[0])
     0.0
     """
-    p, q = as_probability_pair(p, q, same_length=False)
-    cost = as_cost_matrix("cost", cost, (p.size, q.size))
-    rows, cols = _marginal_operators(p.size, q.size)
+    p, q, cost, rows, cols = _transport_problem(p, q, cost)
     free = [(None, None)] * (p.size + q.size)
     free[0] = (0.0, 0.0)  # normalisation f_0 = 0
     result = _solve(
@@ -189,6 +193,11 @@ def _empirical_cdf(values: np.ndarray, weights: np.ndarray, at: np.ndarray) -> n
     order = np.argsort(values, kind="stable")
     cumulative = np.concatenate([[0.0], np.cumsum(weights[order])]) / weights.sum()
     return cumulative[np.searchsorted(values[order], at, side="right")]
+
+
+def _weights(name: str, weights: Any, size: int) -> np.ndarray:
+    r"""Return ``weights`` checked for ``size`` values, or uniform weights if it is ``None``."""
+    return np.ones(size) if weights is None else as_weights(name, weights, size)
 
 
 def wasserstein_1d(
@@ -239,16 +248,8 @@ def wasserstein_1d(
     """
     u_values = as_vector("u_values", u_values)
     v_values = as_vector("v_values", v_values)
-    u_weights = (
-        np.ones(u_values.size)
-        if u_weights is None
-        else as_weights("u_weights", u_weights, u_values.size)
-    )
-    v_weights = (
-        np.ones(v_values.size)
-        if v_weights is None
-        else as_weights("v_weights", v_weights, v_values.size)
-    )
+    u_weights = _weights("u_weights", u_weights, u_values.size)
+    v_weights = _weights("v_weights", v_weights, v_values.size)
     # t_0 <= ... <= t_{n+m-1}: the pooled support, where F_u and F_v jump
     t = np.sort(np.concatenate([u_values, v_values]))
     f_u = _empirical_cdf(u_values, u_weights, t[:-1])

@@ -31,14 +31,14 @@ def hinge_discriminator_loss(
     d_fake : torch.Tensor
         Scores in (−∞, ∞) on generated data, any shape; the batch may differ in size.
     reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` adds the mean of the real term and the mean of the fake term; ``"sum"`` adds
-        their sums; ``"none"`` returns them unreduced.
+        Reduce each term by ``"mean"`` or ``"sum"`` and add the two, or keep both (``"none"``).
 
     Returns
     -------
     torch.Tensor or tuple of torch.Tensor
-        A scalar in [0, ∞), or with ``reduction="none"`` the tuple ``(real_term, fake_term)`` of
-        per-element losses shaped like ``d_real`` and ``d_fake``.
+        A scalar in [0, ∞), zero once every real score is at least 1 and every generated score at
+        most −1; with ``reduction="none"`` the tuple ``(real_term, fake_term)`` of per-element
+        margins ``max(0, 1 - d_real)`` and ``max(0, 1 + d_fake)``.
 
     Raises
     ------
@@ -54,10 +54,10 @@ def hinge_discriminator_loss(
 
     References
     ----------
-    Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894.
+    Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894 (the margin loss).
 
     Miyato, T. et al. (2018). Spectral Normalization for Generative Adversarial Networks. ICLR.
-    arXiv:1802.05957.
+    arXiv:1802.05957 (the hinge pair with spectral normalisation).
 
     Examples
     --------
@@ -89,21 +89,19 @@ def hinge_generator_loss(d_fake: torch.Tensor, *, reduction: str = "mean") -> to
     Parameters
     ----------
     d_fake : torch.Tensor
-        Discriminator scores in (−∞, ∞) on generated data, any shape, floating point.
+        Discriminator scores on generated data, as for `wasserstein_generator_loss`.
     reduction : {"mean", "sum", "none"}, default "mean"
-        How to reduce the per-element losses.
+        As for `wasserstein_generator_loss`.
 
     Returns
     -------
     torch.Tensor
-        A scalar in (−∞, ∞), or with ``reduction="none"`` the per-element losses ``-d_fake``.
+        ``wasserstein_generator_loss(d_fake, reduction=reduction)``.
 
     Raises
     ------
-    TypeError
-        If ``d_fake`` is not a floating-point tensor.
-    ValueError
-        If ``d_fake`` is empty or ``reduction`` is unknown.
+    TypeError, ValueError
+        Exactly when `wasserstein_generator_loss` does.
 
     Notes
     -----
@@ -113,13 +111,15 @@ def hinge_generator_loss(d_fake: torch.Tensor, *, reduction: str = "mean") -> to
 
     References
     ----------
-    Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894.
+    Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894 (the linear generator loss).
 
     Miyato, T. et al. (2018). Spectral Normalization for Generative Adversarial Networks. ICLR.
     arXiv:1802.05957.
 
     Examples
     --------
+    Only the discriminator's loss has margins; the generator's does not:
+
     >>> import torch
     >>> from ganbook.losses import hinge_generator_loss
     >>> hinge_generator_loss(torch.tensor([1.0, 2.0]))

@@ -42,14 +42,14 @@ def least_squares_discriminator_loss(
     fake_label : float, default 0.0
         The target $a$ for generated data, a finite number.
     reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` adds the mean of the real term and the mean of the fake term; ``"sum"`` adds
-        their sums; ``"none"`` returns them unreduced.
+        Reduce each term by ``"mean"`` or ``"sum"`` and add the two, or keep both (``"none"``).
 
     Returns
     -------
     torch.Tensor or tuple of torch.Tensor
-        A scalar in [0, ∞), or with ``reduction="none"`` the tuple ``(real_term, fake_term)`` of
-        per-element losses shaped like ``d_real`` and ``d_fake``.
+        A scalar in [0, ∞), zero when every output equals its label; with ``reduction="none"``
+        the tuple ``(real_term, fake_term)`` of per-element squared errors, shaped like ``d_real``
+        and ``d_fake``.
 
     Raises
     ------
@@ -65,8 +65,7 @@ def least_squares_discriminator_loss(
 
     References
     ----------
-    Mao, X. et al. (2017). Least Squares Generative Adversarial Networks. ICCV.
-    arXiv:1611.04076.
+    Mao, X. et al. (2017). Least Squares Generative Adversarial Networks. ICCV. arXiv:1611.04076.
 
     Examples
     --------
@@ -108,8 +107,8 @@ def least_squares_generator_loss(
     Returns
     -------
     torch.Tensor
-        A scalar in [0, ∞), or with ``reduction="none"`` the per-element losses shaped like
-        ``d_fake``.
+        A scalar in [0, ∞), zero when every output on generated data equals $c$; with
+        ``reduction="none"`` the per-element squared errors, shaped like ``d_fake``.
 
     Raises
     ------
@@ -124,11 +123,12 @@ def least_squares_generator_loss(
 
     References
     ----------
-    Mao, X. et al. (2017). Least Squares Generative Adversarial Networks. ICCV.
-    arXiv:1611.04076.
+    Mao, X. et al. (2017). Least Squares Generative Adversarial Networks. ICCV. arXiv:1611.04076.
 
     Examples
     --------
+    Outputs 0 and 3 miss the target $c = 1$ by 1 and 2, so the loss is $(1 + 4) / 4$:
+
     >>> import torch
     >>> from ganbook.losses import least_squares_generator_loss
     >>> least_squares_generator_loss(torch.tensor([0.0, 3.0]))

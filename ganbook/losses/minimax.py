@@ -46,8 +46,7 @@ def minimax_discriminator_loss(
         Amount $s \in [0, 1)$ of one-sided label smoothing: the real target is $1 - s/2$, as in
         TF-GAN. ``0.0`` is the paper's loss.
     reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` adds the mean of the real term and the mean of the fake term; ``"sum"`` adds
-        their sums; ``"none"`` returns them unreduced.
+        Reduce each term by ``"mean"`` or ``"sum"`` and add the two, or keep both (``"none"``).
 
     Returns
     -------
@@ -121,13 +120,13 @@ def minimax_generator_loss(d_fake: torch.Tensor, *, reduction: str = "mean") -> 
     Returns
     -------
     torch.Tensor
-        A scalar in (−∞, 0], or with ``reduction="none"`` the per-element losses shaped like
-        ``d_fake``.
+        A scalar in (−∞, 0], or with ``reduction="none"`` the per-element terms
+        $\log \sigma(-d_{\text{fake}})$, shaped like ``d_fake``.
 
     Raises
     ------
     TypeError
-        If ``d_fake`` is not a floating-point tensor.
+        If the logits ``d_fake`` are not a floating-point tensor.
     ValueError
         If ``d_fake`` is empty or ``reduction`` is unknown.
 
@@ -171,22 +170,20 @@ def nonsaturating_generator_loss(d_fake: torch.Tensor, *, reduction: str = "mean
     Parameters
     ----------
     d_fake : torch.Tensor
-        Logits in (−∞, ∞) of the discriminator on generated data, any shape, floating point.
+        Logits in (−∞, ∞) on generated data, as for `minimax_generator_loss`.
     reduction : {"mean", "sum", "none"}, default "mean"
         How to reduce the per-element losses.
 
     Returns
     -------
     torch.Tensor
-        A scalar in [0, ∞), or with ``reduction="none"`` the per-element losses shaped like
-        ``d_fake``.
+        A scalar in [0, ∞), or with ``reduction="none"`` the per-element terms
+        $-\log \sigma(d_{\text{fake}})$, shaped like ``d_fake``.
 
     Raises
     ------
-    TypeError
-        If ``d_fake`` is not a floating-point tensor.
-    ValueError
-        If ``d_fake`` is empty or ``reduction`` is unknown.
+    TypeError, ValueError
+        In the same cases as `minimax_generator_loss`, which takes the same arguments.
 
     Notes
     -----

@@ -34,8 +34,7 @@ def wasserstein_discriminator_loss(
     d_fake : torch.Tensor
         Critic scores in (−∞, ∞) on generated data, any shape; the batch may differ in size.
     reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` adds the mean of the real term and the mean of the fake term; ``"sum"`` adds
-        their sums; ``"none"`` returns them unreduced.
+        Reduce each term by ``"mean"`` or ``"sum"`` and add the two, or keep both (``"none"``).
 
     Returns
     -------
@@ -46,9 +45,9 @@ def wasserstein_discriminator_loss(
     Raises
     ------
     TypeError
-        If an input is not a floating-point tensor.
+        If ``d_real`` or ``d_fake`` is not a floating-point tensor of critic scores.
     ValueError
-        If an input is empty or ``reduction`` is unknown.
+        If ``d_real`` or ``d_fake`` is empty, or ``reduction`` is unknown.
 
     Notes
     -----
@@ -61,8 +60,7 @@ def wasserstein_discriminator_loss(
     Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein Generative Adversarial
     Networks. ICML. arXiv:1701.07875.
 
-    Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. NeurIPS.
-    arXiv:1704.00028.
+    Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. NeurIPS. arXiv:1704.00028.
 
     Examples
     --------
@@ -105,7 +103,7 @@ def wasserstein_generator_loss(d_fake: torch.Tensor, *, reduction: str = "mean")
     Raises
     ------
     TypeError
-        If ``d_fake`` is not a floating-point tensor.
+        If the critic scores ``d_fake`` are not a floating-point tensor.
     ValueError
         If ``d_fake`` is empty or ``reduction`` is unknown.
 

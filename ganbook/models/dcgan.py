@@ -50,7 +50,7 @@ class DCGANGenerator(nn.Module):
     References
     ----------
     Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
-    Generative Adversarial Networks", ICLR 2016.
+    Generative Adversarial Networks", ICLR 2016, section 3 and figure 1 (the generator).
 
     Examples
     --------

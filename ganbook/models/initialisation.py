@@ -67,9 +67,10 @@ def dcgan_init_(module: nn.Module, *, generator: torch.Generator | None = None) 
     Parameters
     ----------
     module : torch.nn.Module
-        The network; its parameters may live on any device.
+        The network, on any device; its linear, convolution and batch-norm layers are set.
     generator : torch.Generator or None
-        A CPU generator for reproducible weights; None uses the global CPU RNG.
+        A CPU generator for the normal draws, so that the weights are reproducible; None uses
+        the global CPU RNG.
 
     Returns
     -------
@@ -85,7 +86,7 @@ def dcgan_init_(module: nn.Module, *, generator: torch.Generator | None = None) 
     References
     ----------
     Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional
-    Generative Adversarial Networks", ICLR 2016.
+    Generative Adversarial Networks", ICLR 2016, section 4 (details of adversarial training).
 
     Examples
     --------
@@ -121,14 +122,14 @@ def default_init_(module: nn.Module, *, generator: torch.Generator | None = None
     Parameters
     ----------
     module : torch.nn.Module
-        The network; its parameters may live on any device.
+        The network, on any device; only its linear and convolution layers are redrawn.
     generator : torch.Generator or None
-        A CPU generator for reproducible weights; None uses the global CPU RNG.
+        A CPU generator for the uniform draws; None uses the global CPU RNG.
 
     Returns
     -------
     torch.nn.Module
-        ``module`` itself.
+        ``module`` itself, with its weights and biases redrawn.
 
     References
     ----------

@@ -15,13 +15,25 @@ from ganbook.models.initialisation import default_init_
 __all__ = ["MLPDiscriminator", "MLPGenerator"]
 
 
-def _mlp(in_dim: int, hidden: int, depth: int, out_dim: int) -> nn.Sequential:
-    """``depth`` Linear+ReLU hidden layers of width ``hidden``, then a linear output layer."""
+def _mlp(
+    in_dim: int, hidden: int, depth: int, out_dim: int, generator: torch.Generator | None
+) -> nn.Sequential:
+    """``depth`` Linear+ReLU hidden layers of width ``hidden``, then a linear output layer.
+
+    ``in_dim`` must already be checked; ``hidden``, ``depth`` and ``out_dim`` are checked here, in
+    that order. With a ``generator`` the weights are redrawn from it by ``default_init_``.
+    """
+    hidden = require_positive_int("hidden", hidden)
+    depth = require_positive_int("depth", depth)
+    out_dim = require_positive_int("out_dim", out_dim)
     layers: list[nn.Module] = [nn.Linear(in_dim, hidden), nn.ReLU()]  # (N, in) -> (N, hidden)
     for _ in range(depth - 1):
         layers += [nn.Linear(hidden, hidden), nn.ReLU()]  # (N, hidden) -> (N, hidden)
     layers.append(nn.Linear(hidden, out_dim))  # (N, hidden) -> (N, out)
-    return nn.Sequential(*layers)
+    net = nn.Sequential(*layers)
+    if generator is not None:
+        default_init_(net, generator=generator)
+    return net
 
 
 class MLPGenerator(nn.Module):
@@ -59,7 +71,8 @@ class MLPGenerator(nn.Module):
 
     References
     ----------
-    Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (``gan_toy.py``).
+    Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (``gan_toy.py``,
+    its ``Generator``).
 
     Examples
     --------
@@ -80,12 +93,8 @@ class MLPGenerator(nn.Module):
     ) -> None:
         super().__init__()
         self.latent_dim = require_positive_int("latent_dim", latent_dim)
-        hidden = require_positive_int("hidden", hidden)
-        depth = require_positive_int("depth", depth)
-        out_dim = require_positive_int("out_dim", out_dim)
-        self.net = _mlp(self.latent_dim, hidden, depth, out_dim)  # (N, latent) -> (N, out_dim)
-        if generator is not None:
-            default_init_(self, generator=generator)
+        # (N, latent_dim) -> (N, out_dim)
+        self.net = _mlp(self.latent_dim, hidden, depth, out_dim, generator)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         r"""Map latents of shape (N, latent_dim) to points of shape (N, out_dim)."""
@@ -116,7 +125,8 @@ class MLPDiscriminator(nn.Module):
 
     References
     ----------
-    Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (``gan_toy.py``).
+    Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (``gan_toy.py``,
+    its ``Discriminator``).
 
     Examples
     --------
@@ -136,11 +146,7 @@ class MLPDiscriminator(nn.Module):
     ) -> None:
         super().__init__()
         in_dim = require_positive_int("in_dim", in_dim)
-        hidden = require_positive_int("hidden", hidden)
-        depth = require_positive_int("depth", depth)
-        self.net = _mlp(in_dim, hidden, depth, 1)  # (N, in_dim) -> (N, 1)
-        if generator is not None:
-            default_init_(self, generator=generator)
+        self.net = _mlp(in_dim, hidden, depth, 1, generator)  # (N, in_dim) -> (N, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         r"""Score points of shape (N, in_dim), giving shape (N, 1)."""

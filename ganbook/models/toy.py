@@ -15,6 +15,11 @@ from ganbook._checks import require_finite_number
 __all__ = ["LogisticDiscriminator", "ShiftGenerator"]
 
 
+def _scalar_parameter(name: str, value: float) -> nn.Parameter:
+    r"""A 0-d float32 ``Parameter`` holding ``value``, checked to be a finite number."""
+    return nn.Parameter(torch.tensor(require_finite_number(name, value), dtype=torch.float32))
+
+
 class ShiftGenerator(nn.Module):
     r"""Generator that shifts its latent by one learnable scalar.
 
@@ -36,7 +41,8 @@ class ShiftGenerator(nn.Module):
 
     References
     ----------
-    Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, section 3 (the generator
+    $G(z; \theta_g)$ as a map from latent noise to data).
 
     Examples
     --------
@@ -52,12 +58,13 @@ class ShiftGenerator(nn.Module):
 
     def __init__(self, theta: float = 0.0) -> None:
         super().__init__()
-        theta = require_finite_number("theta", theta)
-        self.theta = nn.Parameter(torch.tensor(theta, dtype=torch.float32))  # ()
+        self.theta = _scalar_parameter("theta", theta)  # ()
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         r"""Shift ``z`` of shape (N, 1) by θ, giving shape (N, 1)."""
+        # --8<-- [start:shift_generator_forward]
         return z + self.theta  # x = z + θ: (N, 1) -> (N, 1)
+        # --8<-- [end:shift_generator_forward]
 
     def extra_repr(self) -> str:
         return f"theta={self.theta.item():.4g}"
@@ -89,7 +96,8 @@ class LogisticDiscriminator(nn.Module):
 
     References
     ----------
-    Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Proposition 1 (the optimal
+    discriminator).
 
     Examples
     --------
@@ -101,10 +109,8 @@ class LogisticDiscriminator(nn.Module):
 
     def __init__(self, phi0: float = 0.0, phi1: float = 0.0) -> None:
         super().__init__()
-        phi0 = require_finite_number("phi0", phi0)
-        phi1 = require_finite_number("phi1", phi1)
-        self.phi0 = nn.Parameter(torch.tensor(phi0, dtype=torch.float32))  # ()
-        self.phi1 = nn.Parameter(torch.tensor(phi1, dtype=torch.float32))  # ()
+        self.phi0 = _scalar_parameter("phi0", phi0)  # ()
+        self.phi1 = _scalar_parameter("phi1", phi1)  # ()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         r"""Return the logit φ₀ + φ₁x, shape (N, 1) for ``x`` of shape (N, 1)."""

@@ -57,12 +57,14 @@ def optimal_discriminator(p_data: Any, p_model: Any) -> np.ndarray:
     >>> optimal_discriminator([0.2, 0.5, 0.0, 0.0], [0.6, 0.5, 0.3, 0.0])
     array([0.25, 0.5 , 0.  , 0.5 ])
     """
+    # --8<-- [start:optimal_discriminator]
     p_data = as_non_negative_array("p_data", p_data)
     p_model = as_non_negative_array("p_model", p_model)
     require_same_shape(("p_data", "p_model"), p_data, p_model)
     total = p_data + p_model
     # p_data / (p_data + p_model), and 1/2 where the denominator is 0
     return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
+    # --8<-- [end:optimal_discriminator]
 
 
 def minimax_value(p_data: Any, p_model: Any, d: Any) -> float:
