@@ -81,12 +81,24 @@ def test_workflow_matches_the_github_schema(workflow):
 
 def test_workflows_exist():
     names = {p.name for p in (ROOT / ".github" / "workflows").glob("*.yml")}
-    assert "ci.yml" in names
+    assert {"ci.yml", "pages.yml"} <= names
+
+
+def test_pages_workflow_builds_with_make_site_and_deploys_site_dir():
+    text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    assert "run: make site" in text
+    assert "path: site" in text and "actions/deploy-pages" in text
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_refreshes_the_venv_only_when_the_pins_change(tmp_path):
-    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "requirements.lock",
+        "package.json",
+        "package-lock.json",
+    ):
         shutil.copy(ROOT / name, tmp_path / name)
     stamp = tmp_path / ".venv" / ".ganbook-installed"
     stamp.parent.mkdir()

@@ -1,0 +1,90 @@
+"""The ``ganbook`` command line: list, run and draw what the site shows, with the site's cache.
+
+Usage::
+
+    ganbook list
+    ganbook run NAME [--profile P] [--device D] [--cache-dir DIR] [--force]
+    ganbook figures --out DIR [--profile P] [--device D] [--cache-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ganbook.devices import DEVICE_CHOICES
+from ganbook.experiments import PROFILES, experiment_names, get_experiment, run_experiment
+from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
+from ganbook.figures import figure_names, get_figure
+from ganbook.figures.render import build_all, write_atomically
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", choices=PROFILES, default="standard")
+    parser.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)}")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ganbook", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="list experiments and figures")
+    run = commands.add_parser("run", help="run one experiment (or read it from the cache)")
+    run.add_argument("name")
+    run.add_argument("--force", action="store_true", help="recompute even if cached")
+    _add_run_options(run)
+    figures = commands.add_parser("figures", help="render every figure into a directory")
+    figures.add_argument("--out", type=Path, required=True)
+    _add_run_options(figures)
+    return parser
+
+
+def _list() -> None:
+    print("experiments:")
+    for name in experiment_names():
+        print(f"  {name:32s} {get_experiment(name).title}")
+    print("figures:")
+    for name in figure_names():
+        print(f"  {name:32s} from {', '.join(get_figure(name).experiments)}")
+
+
+def _run(args: argparse.Namespace) -> None:
+    result, record = run_experiment(
+        args.name,
+        profile=args.profile,
+        device=args.device,
+        cache_dir=args.cache_dir,
+        threads=args.threads,
+        force=args.force,
+    )
+    state = "cache hit" if record.hit else "computed"
+    print(f"{args.name}: {state} in {record.seconds:.2f} s (key {record.key[:12]})")
+    for key, value in sorted(result.scalars.items()):
+        print(f"  {key} = {value}")
+
+
+def _figures(args: argparse.Namespace) -> None:
+    built = build_all(
+        profile=args.profile,
+        device=args.device,
+        cache_dir=args.cache_dir,
+        threads=args.threads,
+        report=print,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    for rendered in built.figures.values():
+        write_atomically(args.out / rendered.spec.filename, rendered.path.read_bytes())
+    print(f"{len(built.figures)} figures written to {args.out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ganbook`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
+    except (ValueError, TypeError) as error:
+        print(f"ganbook: error: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,143 @@
+"""Running experiments through the content-addressed cache.
+
+The key of a result hashes everything it depends on: the experiment's name and parameters, the
+source of the ganbook code it runs (:mod:`ganbook.experiments.fingerprint`), the torch and numpy
+versions, the thread count and the device kind. A hit is read back; a miss, or an entry that is
+corrupt or foreign, is recomputed and stored atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ganbook.devices import resolve_device
+from ganbook.experiments.fingerprint import source_fingerprint
+from ganbook.experiments.registry import Experiment, RunContext, get_experiment
+from ganbook.experiments.result import (
+    CorruptResultError,
+    ExperimentResult,
+    load_result,
+    save_result,
+)
+
+DEFAULT_CACHE_DIR = Path(".cache/ganbook")
+DEFAULT_THREADS = 2
+log = logging.getLogger("mkdocs.plugins.ganbook")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """How a result was obtained: its cache key, whether it was a hit, and the seconds taken."""
+
+    name: str
+    key: str
+    hit: bool
+    seconds: float
+
+
+@contextlib.contextmanager
+def pinned_threads(threads: int) -> Iterator[None]:
+    """Run the body with ``torch.set_num_threads(threads)``, restoring the old count after."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def cache_key(exp: Experiment, params: dict, device: torch.device, threads: int) -> str:
+    """SHA-256 over everything the result of ``exp`` depends on."""
+    payload = {
+        "experiment": exp.name,
+        "params": params,
+        "seed": exp.seed,
+        "source": source_fingerprint(exp.module),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "threads": threads,
+        "device": device.type if exp.uses_torch_device else "any",
+    }
+    encoded = json.dumps(payload, sort_keys=True, default=repr).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def entry_path(cache_dir: Path, name: str, key: str) -> Path:
+    """Directory of the cache entry of experiment ``name`` with key ``key``."""
+    return Path(cache_dir) / "experiments" / f"{name}-{key[:24]}"
+
+
+def run_experiment(
+    name: str,
+    *,
+    profile: str = "standard",
+    device: str | torch.device = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+    force: bool = False,
+) -> tuple[ExperimentResult, RunRecord]:
+    """Return the result of experiment ``name``, from the cache when it is there and valid.
+
+    Parameters
+    ----------
+    name : str
+        A registered experiment (``ganbook list`` shows them).
+    profile : {"test", "standard", "full"}
+        Which parameter set to run.
+    device : str or torch.device
+        ``"auto"`` picks CUDA, then MPS, then the CPU.
+    cache_dir : path
+        Root of the cache; entries live in ``cache_dir/experiments``.
+    threads : int
+        CPU threads for torch, pinned during the run (results depend on it).
+    force : bool
+        Recompute even on a cache hit.
+
+    Returns
+    -------
+    (ExperimentResult, RunRecord)
+    """
+    exp = get_experiment(name)
+    params = exp.params_for(profile)
+    torch_device = resolve_device(device)
+    key = cache_key(exp, params, torch_device, threads)
+    path = entry_path(Path(cache_dir), name, key)
+    started = time.perf_counter()
+    if path.exists() and not force:
+        try:
+            result = load_result(path, key)
+            return result, RunRecord(name, key, True, time.perf_counter() - started)
+        except CorruptResultError as error:
+            log.warning("ganbook: discarding cache entry of %s: %s", name, error)
+            shutil.rmtree(path, ignore_errors=True)
+    context = RunContext(device=torch_device, seed=exp.seed, profile=profile)
+    with pinned_threads(threads):
+        result = exp.compute(params, context)
+    if not isinstance(result, ExperimentResult):
+        raise TypeError(f"experiment {name!r} returned {type(result).__name__}, not a result")
+    seconds = time.perf_counter() - started
+    result.meta.update(
+        {
+            "experiment": name,
+            "profile": profile,
+            "seed": exp.seed,
+            "device": torch_device.type if exp.uses_torch_device else "any",
+            "steps": params.get("steps"),
+            "threads": threads,
+            "seconds": round(seconds, 3),
+            "source": exp.source_link,
+        }
+    )
+    save_result(result, path, key)
+    return result, RunRecord(name, key, False, seconds)

@@ -1,0 +1,121 @@
+"""Rendering figures through a cache keyed on their drawing code and their experiments' keys.
+
+Editing a figure's drawing code (or the shared style) re-renders it without re-running any
+experiment; editing an experiment's code changes that experiment's key, so both are recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+from ganbook.experiments.fingerprint import source_fingerprint
+from ganbook.experiments.registry import experiment_names
+from ganbook.experiments.result import ExperimentResult
+from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, RunRecord, run_experiment
+from ganbook.figures.registry import FigureSpec, figure_names, get_figure
+from ganbook.figures.style import book_style, figure_bytes
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A figure file in the cache, with the results and records of the experiments it drew on."""
+
+    spec: FigureSpec
+    path: Path
+    results: dict[str, ExperimentResult]
+    records: dict[str, RunRecord]
+    rendered: bool
+
+
+def _figure_key(spec: FigureSpec, records: dict[str, RunRecord]) -> str:
+    payload = {
+        "figure": spec.name,
+        "format": spec.format,
+        "source": source_fingerprint(spec.module),
+        "matplotlib": matplotlib.__version__,
+        "experiments": {name: record.key for name, record in sorted(records.items())},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file and one rename: all or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; the site must be readable by a server
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def render_figure(
+    name: str,
+    *,
+    profile: str = "standard",
+    device: str = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+) -> RenderedFigure:
+    """Run or read the experiments of figure ``name``, then render it or read it from the cache."""
+    spec = get_figure(name)
+    results, records = {}, {}
+    for experiment_name in spec.experiments:
+        result, record = run_experiment(
+            experiment_name, profile=profile, device=device, cache_dir=cache_dir, threads=threads
+        )
+        results[experiment_name], records[experiment_name] = result, record
+    key = _figure_key(spec, records)
+    path = Path(cache_dir) / "figures" / f"{spec.name}-{key[:24]}.{spec.format}"
+    if path.exists() and path.stat().st_size > 0:
+        return RenderedFigure(spec, path, results, records, rendered=False)
+    with book_style():
+        drawn = spec.draw(results)
+        data = drawn if isinstance(drawn, bytes) else figure_bytes(drawn, spec.format)
+    write_atomically(path, data)
+    return RenderedFigure(spec, path, results, records, rendered=True)
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    """Everything the site shows: each experiment's result and record, each rendered figure."""
+
+    results: dict[str, ExperimentResult]
+    records: dict[str, RunRecord]
+    figures: dict[str, RenderedFigure]
+
+
+def build_all(
+    *,
+    profile: str = "standard",
+    device: str = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+    report: Callable[[str], None] = lambda line: None,
+) -> BuildOutput:
+    """Run every registered experiment, then render every registered figure, through the cache.
+
+    ``report`` receives one line per experiment (cache hit or computed, seconds taken) and one per
+    figure (rendered or cache hit).
+    """
+    options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
+    results, records, figures = {}, {}, {}
+    for name in experiment_names():
+        results[name], records[name] = run_experiment(name, **options)
+        state = "cache hit" if records[name].hit else "computed"
+        report(f"experiment {name}: {state} in {records[name].seconds:.2f} s")
+    for name in figure_names():
+        figures[name] = render_figure(name, **options)
+        report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
+    return BuildOutput(results, records, figures)

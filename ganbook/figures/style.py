@@ -1,0 +1,73 @@
+"""The one visual style of every figure, and deterministic saving (same inputs, same bytes).
+
+Colours are chosen to read in both the light and the dark theme of the site (the figures have a
+transparent background with mid-tone colours), and to stay distinguishable for colour-blind readers
+(the Okabe–Ito palette).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+#: Okabe–Ito colours by role.
+COLORS = {
+    "real": "#0072B2",
+    "fake": "#D55E00",
+    "discriminator": "#009E73",
+    "saturating": "#CC79A7",
+    "nonsaturating": "#E69F00",
+    "theory": "#56B4E9",
+    "neutral": "#777777",
+}
+
+RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "axes.facecolor": "white",
+    "figure.facecolor": "white",
+    "lines.linewidth": 1.8,
+    "svg.hashsalt": "ganbook",
+    "svg.fonttype": "path",
+    "path.simplify": False,
+}
+
+
+@contextmanager
+def book_style() -> Iterator[None]:
+    """Apply the book's rcParams inside the ``with`` body only."""
+    with plt.rc_context(RC):
+        yield
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 3.2):
+    """Return ``(fig, axes)`` in the book's size and layout."""
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained")
+    return fig, axes
+
+
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """Serialise ``fig`` as ``svg`` or ``png`` without dates or software stamps, then close it."""
+    buffer = io.BytesIO()
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    try:
+        fig.savefig(buffer, format=fmt, metadata=metadata)
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()

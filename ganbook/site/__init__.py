@@ -1,0 +1,1 @@
+"""The MkDocs side of ganbook: the plugin, the page directives, MathJax and notebook fixes."""

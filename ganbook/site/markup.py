@@ -1,0 +1,78 @@
+r"""The two Markdown directives that put computed content into pages.
+
+``{{ figure NAME }}``
+    inserts the registered figure ``NAME`` with its caption and provenance;
+``{{ result EXPERIMENT.KEY [FORMAT] }}``
+    inserts the scalar ``KEY`` of experiment ``EXPERIMENT``, formatted with the Python format
+    spec ``FORMAT`` (default ``.3g``).
+
+Anything else written between ``{{`` and ``}}`` with the word ``figure`` or ``result`` is an error,
+so a typo fails the build instead of showing raw braces. A backslash before the braces
+(``\{{ result ... }}``) writes the directive literally, for pages that document it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result)\b(?P<body>[^}]*)\}\}")
+ESCAPED = re.compile(r"\\(\{\{\s*(?:figure|result)\b)")
+RESULT_BODY = re.compile(r"^\s*(?P<exp>[\w-]+)\.(?P<key>[\w-]+)(?:\s+(?P<fmt>[^\s}]+))?\s*$")
+FIGURE_BODY = re.compile(r"^\s*(?P<name>[\w-]+)\s*$")
+
+
+class MarkupError(ValueError):
+    """A directive names an unknown figure, experiment or key, or is malformed."""
+
+
+def format_scalar(value: float | int | str | bool, spec: str | None) -> str:
+    """Format a result for prose: ``spec`` for numbers (default ``.3g``), strings unchanged.
+
+    Examples
+    --------
+    >>> format_scalar(0.000391, None)
+    '0.000391'
+    >>> format_scalar(1234.5678, ",.1f")
+    '1,234.6'
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return format(value, spec or (".3g" if isinstance(value, float) else "d"))
+
+
+def result_html(experiment: str, key: str, text: str) -> str:
+    """The ``<span class="gb-result">`` wrapping a quoted number."""
+    title = html.escape(f"{experiment} · {key}", quote=True)
+    return f'<span class="gb-result" title="{title}">{html.escape(text)}</span>'
+
+
+def expand(
+    markdown: str,
+    *,
+    figure: Callable[[str], str],
+    result: Callable[[str, str, str | None], str],
+    where: str,
+) -> str:
+    """Replace every directive in ``markdown``; raise :class:`MarkupError` naming ``where``."""
+
+    def replace(match: re.Match) -> str:
+        kind, body = match.group(1), match.group("body")
+        try:
+            if kind == "figure":
+                parsed = FIGURE_BODY.match(body)
+                if not parsed:
+                    raise MarkupError(f"malformed directive {match.group(0)!r}")
+                return figure(parsed["name"])
+            parsed = RESULT_BODY.match(body)
+            if not parsed:
+                raise MarkupError(f"malformed directive {match.group(0)!r}")
+            return result(parsed["exp"], parsed["key"], parsed["fmt"])
+        except (KeyError, ValueError) as error:
+            message = error.args[0] if error.args else str(error)
+            raise MarkupError(f"{where}: {message}") from error
+
+    return ESCAPED.sub(r"\1", DIRECTIVE.sub(replace, markdown))

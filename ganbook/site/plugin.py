@@ -1,0 +1,129 @@
+"""The ganbook MkDocs plugin: runs experiments, renders figures and fills pages at build time.
+
+Configured in ``mkdocs.yml``::
+
+    plugins:
+      - ganbook:
+          cache_dir: .cache/ganbook   # relative to mkdocs.yml
+          device: auto                # auto | cpu | cuda | mps
+          profile: standard           # test | standard | full
+
+Nothing is written into ``docs/``: figures and the math library are added to the build as
+generated files, so ``mkdocs serve`` does not rebuild in a loop.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from ganbook.devices import DEVICE_CHOICES
+from ganbook.experiments import PROFILES
+from ganbook.experiments.fingerprint import module_closure
+from ganbook.figures.render import RenderedFigure, build_all
+from ganbook.site.markup import MarkupError, expand, format_scalar, result_html
+from ganbook.site.mathjax import add_mathjax_files
+from ganbook.site.notebooks import key_notebook_cache_on_package, strip_mathjax2
+
+log = logging.getLogger("mkdocs.plugins.ganbook")
+
+
+class GanbookConfig(Config):
+    cache_dir = config_options.Type(str, default=".cache/ganbook")
+    device = config_options.Choice(DEVICE_CHOICES, default="auto")
+    profile = config_options.Choice(PROFILES, default="standard")
+    threads = config_options.Type(int, default=2)
+    repo_blob_url = config_options.Type(str, default="")
+
+
+class GanbookPlugin(BasePlugin[GanbookConfig]):
+    """Builds every registered experiment and figure, and expands the page directives."""
+
+    def on_config(self, config):
+        if self.config.threads < 1:
+            raise PluginError(f"ganbook: threads must be at least 1, got {self.config.threads}")
+        root = Path(config.config_file_path).parent
+        self.cache_dir = (root / self.config.cache_dir).resolve()
+        self.project_root = root
+        key_notebook_cache_on_package(config, self.cache_dir)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        module_closure.cache_clear()
+        try:
+            built = build_all(
+                profile=self.config.profile,
+                device=self.config.device,
+                cache_dir=self.cache_dir,
+                threads=self.config.threads,
+                report=lambda line: log.info("ganbook: %s", line),
+            )
+        except (ValueError, TypeError, RuntimeError) as error:
+            raise PluginError(f"ganbook: {error}") from error
+        self.results, self.figures = built.results, built.figures
+        for rendered in self.figures.values():
+            uri = f"figures/{rendered.spec.filename}"
+            files.append(File.generated(config, uri, abs_src_path=str(rendered.path)))
+        add_mathjax_files(files, config, self.project_root)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        try:
+            return expand(
+                markdown,
+                figure=lambda name: self._figure_html(name, page),
+                result=self._result_html,
+                where=page.file.src_uri,
+            )
+        except MarkupError as error:
+            raise PluginError(f"ganbook: {error}") from error
+
+    def on_page_content(self, html_text, page, config, files):
+        return strip_mathjax2(html_text)
+
+    def _result_html(self, experiment: str, key: str, spec: str | None) -> str:
+        if experiment not in self.results:
+            known = ", ".join(sorted(self.results))
+            raise KeyError(f"unknown experiment {experiment!r} in a result; known: {known}")
+        value = self.results[experiment].scalar(key)
+        return result_html(experiment, key, format_scalar(value, spec))
+
+    def _figure_html(self, name: str, page) -> str:
+        if name not in self.figures:
+            raise KeyError(f"unknown figure {name!r}; known: {', '.join(sorted(self.figures))}")
+        rendered = self.figures[name]
+        spec = rendered.spec
+        src = get_relative_url(f"figures/{spec.filename}", page.file.url)
+        provenance = " · ".join(_provenance(rendered, self.config.repo_blob_url))
+        return (
+            f'\n<figure class="gb-figure" id="fig-{name}" markdown="1">\n'
+            f'<img src="{src}" alt="{html.escape(spec.alt, quote=True)}">\n'
+            f'<figcaption markdown="1">\n{spec.caption}\n'
+            f'<span class="gb-provenance">{provenance}</span>\n'
+            "</figcaption>\n</figure>\n"
+        )
+
+
+def _provenance(rendered: RenderedFigure, blob_url: str) -> list[str]:
+    parts = []
+    for name, result in rendered.results.items():
+        meta = result.meta
+        text = f"experiment <code>{name}</code>, seed {meta.get('seed')}, device {meta.get('device')}"
+        if meta.get("steps"):
+            text += f", {meta['steps']:,} steps"
+        parts.append(text)
+    source = rendered.spec.source_link
+    if blob_url:
+        parts.append(f'<a href="{blob_url.rstrip("/")}/{source}">figure source</a>')
+    else:
+        parts.append(f"figure source <code>{re.sub('#L', ':', source)}</code>")
+    return parts

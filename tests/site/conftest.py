@@ -1,0 +1,65 @@
+"""A strict build of the whole site with the ``test`` profile, shared by the site tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    site_dir: Path
+    cache_dir: Path
+    log: str
+    port: int
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def build_site(
+    site_dir: Path, cache_dir: Path, profile: str = "test", port: int = 8000
+) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build --strict`` into ``site_dir`` with its own cache, on the CPU.
+
+    The site URL is set to ``http://127.0.0.1:PORT/``: Material's instant navigation only follows
+    links whose host, port and path match its sitemap.
+    """
+    env = {
+        **os.environ,
+        "GANBOOK_SITE_URL": f"http://127.0.0.1:{port}/",
+        "GANBOOK_PROFILE": profile,
+        "GANBOOK_CACHE_DIR": str(cache_dir),
+        "GANBOOK_DEVICE": "cpu",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    base = tmp_path_factory.mktemp("built")
+    port = free_port()
+    result = build_site(base / "site", base / "cache", port=port)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return BuiltSite(base / "site", base / "cache", result.stdout + result.stderr, port)

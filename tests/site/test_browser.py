@@ -1,0 +1,196 @@
+"""The built site in headless Chromium: pages load, math is typeset, images load, nothing leaks.
+
+Playwright drives Debian's ``chromium`` (no browser download); the site is served from 127.0.0.1.
+On CI (``CI=true``) a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(built_site) -> Iterator[str]:
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
+    )
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", built_site.port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run must install Debian's chromium")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageWatcher:
+    """Collects console errors, page errors and every request's host for one browser page."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_host = urlparse(base_url).netloc
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("request", self._request)
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _request(self, request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != self.base_host:
+            self.foreign.append(request.url)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def assert_clean(self, where: str):
+        assert self.errors == [], f"{where}: {self.errors}"
+        assert self.foreign == [], f"{where}: requests to other hosts {self.foreign}"
+        assert self.failed == [], f"{where}: failed requests {self.failed}"
+
+
+def wait_for_typesetting(page, previous: str | None = None) -> str:
+    """Wait until typeset.js has finished a pass after ``previous``; return its stamp."""
+    page.wait_for_function(
+        "prev => document.body.dataset.gbTypeset && document.body.dataset.gbTypeset !== prev",
+        arg=previous,
+        timeout=30_000,
+    )
+    return page.evaluate("document.body.dataset.gbTypeset")
+
+
+def check_page(page, where: str):
+    """Every formula typeset, no raw TeX left, every image decoded."""
+    state = page.evaluate(
+        """() => {
+        const untypeset = [...document.querySelectorAll('.arithmatex')]
+          .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 60));
+        const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+          .map(el => el.getAttribute('data-mjx-error') || el.textContent);
+        const images = [...document.querySelectorAll('article img')];
+        const broken = images.filter(img => !img.complete || img.naturalWidth === 0)
+          .map(img => img.getAttribute('src'));
+        return {untypeset, errors, images: images.length, broken,
+                typeset: document.querySelectorAll('mjx-container').length};
+    }"""
+    )
+    assert state["untypeset"] == [], f"{where}: formulas left as raw TeX {state['untypeset']}"
+    assert state["errors"] == [], f"{where}: MathJax errors {state['errors']}"
+    assert state["broken"] == [], f"{where}: images that did not load {state['broken']}"
+    return state
+
+
+def site_pages(built_site) -> list[str]:
+    pages = []
+    for path in sorted(built_site.site_dir.rglob("index.html")):
+        relative = path.parent.relative_to(built_site.site_dir).as_posix()
+        if not relative.startswith(("assets", "figures", "search")):
+            pages.append("" if relative == "." else relative + "/")
+    return pages
+
+
+def test_every_page_loads_typesets_and_stays_offline(browser, server, built_site):
+    pages = site_pages(built_site)
+    assert len(pages) >= 10
+    for relative in pages:
+        page = browser.new_page()
+        watcher = PageWatcher(page, server)
+        page.goto(server + relative, wait_until="networkidle")
+        wait_for_typesetting(page)
+        page.wait_for_load_state("networkidle")
+        check_page(page, relative)
+        watcher.assert_clean(relative)
+        page.close()
+
+
+def test_math_is_typeset_where_the_book_has_math(browser, server):
+    page = browser.new_page()
+    watcher = PageWatcher(page, server)
+    expectations = {
+        "part-1/shift-toy/": 20,  # the chapter's formulas
+        "reference/api/losses/": 9,  # docstring formulas through mkdocstrings
+        "part-1/shift-toy-training.nb/": 3,  # notebook Markdown cells
+    }
+    for relative, at_least in expectations.items():
+        page.goto(server + relative, wait_until="networkidle")
+        wait_for_typesetting(page)
+        count = page.evaluate("document.querySelectorAll('mjx-container').length")
+        assert count >= at_least, f"{relative}: only {count} formulas typeset"
+    watcher.assert_clean("math pages")
+    page.close()
+
+
+def test_instant_navigation_keeps_typesetting(browser, server):
+    page = browser.new_page()
+    watcher = PageWatcher(page, server)
+    page.goto(server, wait_until="networkidle")
+    stamp = wait_for_typesetting(page)
+    page.evaluate("window.gbSameDocument = true")
+    click_path = [
+        ("nav.md-nav--primary", "The shift toy"),
+        ("nav.md-nav--primary", "Notebook: training the shift toy"),
+        ("nav.md-nav--primary", "Notation"),
+        ("nav.md-nav--primary", "Rebuild the figures"),
+        ("nav.md-nav--primary", "Reference"),
+        ("article", "API"),
+        ("article", "ganbook.losses"),
+    ]
+    for scope, link_text in click_path:
+        page.locator(scope).get_by_role("link", name=link_text, exact=True).first.click()
+        stamp = wait_for_typesetting(page, stamp)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.gbSameDocument === true"), f"{link_text}: a full reload"
+        check_page(page, link_text)
+    assert page.url.endswith("/reference/api/losses/")
+    assert page.evaluate("document.querySelectorAll('mjx-container').length") >= 9
+    watcher.assert_clean("click path")
+    page.close()

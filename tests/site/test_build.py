@@ -1,0 +1,190 @@
+"""The strict build: pages, figures, results, API coverage, offline assets, nothing left over."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ganbook.experiments import experiment_names, run_experiment
+from ganbook.figures import figure_names, get_figure
+from ganbook.site.markup import format_scalar
+
+ROOT = Path(__file__).resolve().parents[2]
+
+API_PAGES = {
+    "ganbook.losses": "reference/api/losses/index.html",
+    "ganbook.penalties": "reference/api/penalties/index.html",
+    "ganbook.divergences": "reference/api/divergences/index.html",
+    "ganbook.theory": "reference/api/theory/index.html",
+    "ganbook.data": "reference/api/data/index.html",
+    "ganbook.models": "reference/api/models/index.html",
+    "ganbook.experiments": "reference/api/pipeline/index.html",
+    "ganbook.figures": "reference/api/pipeline/index.html",
+    "ganbook.devices": "reference/api/pipeline/index.html",
+}
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def public_names(module_name: str) -> list[str]:
+    module = importlib.import_module(module_name)
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, v in vars(module).items()
+            if not n.startswith("_") and getattr(v, "__module__", None) == module_name
+        ]
+    return sorted(names)
+
+
+def test_the_build_logs_one_line_per_experiment(built_site):
+    for name in experiment_names():
+        assert re.search(rf"ganbook: experiment {name}: computed in [0-9.]+ s", built_site.log)
+
+
+def test_every_figure_is_published_and_shown_with_its_provenance(built_site):
+    pages = "\n".join(p.read_text() for p in html_pages(built_site.site_dir))
+    for name in figure_names():
+        spec = get_figure(name)
+        assert (built_site.site_dir / "figures" / spec.filename).stat().st_size > 1000
+        match = re.search(
+            rf'<figure class="gb-figure" id="fig-{name}">(.*?)</figure>', pages, flags=re.S
+        )
+        assert match, f"figure {name} is on no page"
+        caption = match.group(1)
+        assert f"figures/{spec.filename}" in caption
+        provenance = re.search(r'<span class="gb-provenance">(.*?)</span>', caption, re.S)
+        assert provenance, name
+        for experiment in spec.experiments:
+            assert f"<code>{experiment}</code>" in provenance.group(1)
+        assert "seed " in provenance.group(1)
+        assert re.search(r"device (cpu|any)", provenance.group(1))
+        assert re.search(r'href="https://github\.com/[^"]+\.py#L\d+"', provenance.group(1))
+
+
+def test_results_in_prose_are_the_experiments_numbers(built_site):
+    page = (built_site.site_dir / "part-1" / "shift-toy" / "index.html").read_text()
+    spans = re.findall(r'<span class="gb-result" title="([\w-]+) · ([\w-]+)">([^<]*)</span>', page)
+    assert len(spans) >= 5
+    options = {"profile": "test", "device": "cpu", "cache_dir": built_site.cache_dir}
+    for experiment, key, shown in spans:
+        result, record = run_experiment(experiment, **options)
+        assert record.hit, "the build must have cached what it showed"
+        value = result.scalar(key)
+        assert shown in {
+            format_scalar(value, spec)
+            for spec in (None, ".0f", ".1e", ".2f", ".3f", ".4f", ".2e", ".0e")
+        }
+
+
+def test_no_directive_survives_the_build(built_site):
+    for page in html_pages(built_site.site_dir):
+        text = page.read_text()
+        if page.parent.name in ("rebuild", "pipeline"):
+            continue  # these pages document the directives
+        assert not re.search(r"\{\{\s*(figure|result)\b", text), page
+
+
+@pytest.mark.parametrize("module_name", sorted(API_PAGES))
+def test_the_api_reference_documents_every_public_name(built_site, module_name):
+    page = (built_site.site_dir / API_PAGES[module_name]).read_text()
+    missing = [
+        name for name in public_names(module_name) if f'id="{module_name}.{name}"' not in page
+    ]
+    assert missing == [], f"undocumented in {API_PAGES[module_name]}: {missing}"
+
+
+def test_math_library_is_served_by_the_site_itself(built_site):
+    site = built_site.site_dir
+    assert (site / "assets" / "mathjax" / "tex-mml-chtml.js").stat().st_size > 100_000
+    assert list(
+        (site / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+    )
+    outside = re.compile(
+        r'<(?:script|link(?![^>]*rel="canonical")|img|iframe)\b[^>]*(?:src|href)="(?:https?:)?//',
+        re.I,
+    )
+    for page in html_pages(site):
+        text = page.read_text()
+        assert not outside.search(text), f"{page} loads something from another host"
+        assert "fonts.googleapis" not in text and "cdn.jsdelivr" not in text
+
+
+def test_the_notebook_was_executed_without_mathjax_2(built_site):
+    page = (built_site.site_dir / "part-1" / "shift-toy-training.nb" / "index.html").read_text()
+    assert "theta after" in page  # a printed output of the executed cell
+    assert "data:image/png;base64," in page  # the plot
+    assert "MathJax.Hub" not in page and "mathjax/2.7" not in page
+
+
+def test_nothing_is_written_into_docs(built_site):
+    untracked = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    generated = [
+        line for line in untracked.splitlines() if re.search(r"\.(svg|png|gif|ipynb)$", line)
+    ]
+    assert generated == []
+
+
+def minimal_project(tmp_path: Path, page: str) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(page)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: t\nplugins:\n  - ganbook:\n      profile: test\n      device: cpu\n"
+        f"      cache_dir: {tmp_path / 'cache'}\n"
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("{{ result no_such_experiment.value }}", "unknown experiment 'no_such_experiment'"),
+        ("{{ result shift_toy_value.no_such_key }}", "no scalar 'no_such_key'"),
+        ("{{ figure no_such_figure }}", "unknown figure 'no_such_figure'"),
+        ("{{ result shift_toy_value }}", "malformed directive"),
+    ],
+)
+def test_an_unknown_name_fails_the_build(tmp_path, page, message):
+    config = minimal_project(tmp_path, f"# Page\n\n{page}\n")
+    node_modules = tmp_path / "node_modules"
+    node_modules.symlink_to(ROOT / "node_modules")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-f", str(config)],
+        cwd=tmp_path,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_every_internal_link_resolves(built_site):
+    site = built_site.site_dir
+    broken = []
+    for page in html_pages(site):
+        for target in re.findall(r'<a\b[^>]*href="([^"#?]+)(?:[#?][^"]*)?"', page.read_text()):
+            if re.match(r"^(?:[a-z]+:|//)", target):
+                continue
+            resolved = (page.parent / target).resolve()
+            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+                broken.append(f"{page.relative_to(site)} -> {target}")
+    assert broken == []
