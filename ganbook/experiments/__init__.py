@@ -1,5 +1,6 @@
 """Named, parameterised, cached computations whose results feed figures and prose."""
 
+from ganbook.experiments.claims import ClaimFailedError, check_claims, claim, claims_for
 from ganbook.experiments.registry import (
     PROFILES,
     Experiment,
@@ -13,10 +14,14 @@ from ganbook.experiments.runner import RunRecord, run_experiment
 
 __all__ = [
     "PROFILES",
+    "ClaimFailedError",
     "Experiment",
     "ExperimentResult",
     "RunContext",
     "RunRecord",
+    "check_claims",
+    "claim",
+    "claims_for",
     "experiment",
     "experiment_names",
     "get_experiment",

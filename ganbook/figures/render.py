@@ -16,6 +16,7 @@ from pathlib import Path
 
 import matplotlib
 
+from ganbook.experiments.claims import check_claims
 from ganbook.experiments.fingerprint import source_fingerprint
 from ganbook.experiments.registry import experiment_names
 from ganbook.experiments.result import ExperimentResult
@@ -106,15 +107,20 @@ def build_all(
 ) -> BuildOutput:
     """Run every registered experiment, then render every registered figure, through the cache.
 
-    ``report`` receives one line per experiment (cache hit or computed, seconds taken) and one per
-    figure (rendered or cache hit).
+    ``report`` receives one line per experiment (cache hit or computed, seconds taken, claims
+    checked) and one per figure (rendered or cache hit). Every claim about an experiment
+    (:mod:`ganbook.experiments.claims`) is checked before anything is drawn from it.
     """
     options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
     results, records, figures = {}, {}, {}
     for name in experiment_names():
         results[name], records[name] = run_experiment(name, **options)
+        checked = check_claims(name, results[name], profile)
         state = "cache hit" if records[name].hit else "computed"
-        report(f"experiment {name}: {state} in {records[name].seconds:.2f} s")
+        report(
+            f"experiment {name}: {state} in {records[name].seconds:.2f} s, "
+            f"{checked} claim{'s' if checked != 1 else ''} checked"
+        )
     for name in figure_names():
         figures[name] = render_figure(name, **options)
         report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")

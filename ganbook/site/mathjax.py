@@ -1,4 +1,4 @@
-"""Serving MathJax 3 from the site itself: no CDN, installed by ``npm ci`` from ``package-lock.json``.
+"""Serving MathJax 3 from the site itself: no CDN; `npm ci` installs it from `package-lock.json`.
 
 Only the combined TeX component and its web fonts are published, under ``assets/mathjax/``, with
 the directory layout MathJax expects so that it finds its fonts relative to its own script.

@@ -67,7 +67,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 threads=self.config.threads,
                 report=lambda line: log.info("ganbook: %s", line),
             )
-        except (ValueError, TypeError, RuntimeError) as error:
+        except (ValueError, TypeError, RuntimeError, AssertionError) as error:
             raise PluginError(f"ganbook: {error}") from error
         self.results, self.figures = built.results, built.figures
         for rendered in self.figures.values():
@@ -117,7 +117,8 @@ def _provenance(rendered: RenderedFigure, blob_url: str) -> list[str]:
     parts = []
     for name, result in rendered.results.items():
         meta = result.meta
-        text = f"experiment <code>{name}</code>, seed {meta.get('seed')}, device {meta.get('device')}"
+        text = f"experiment <code>{name}</code>, seed {meta.get('seed')}"
+        text += f", device {meta.get('device')}"
         if meta.get("steps"):
             text += f", {meta['steps']:,} steps"
         parts.append(text)
