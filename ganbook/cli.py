@@ -4,7 +4,7 @@ Usage::
 
     ganbook list
     ganbook run NAME [--profile P] [--device D] [--cache-dir DIR] [--force]
-    ganbook figures --out DIR [--profile P] [--device D] [--cache-dir DIR]
+    ganbook figures --out DIR [--only PREFIX] [--profile P] [--device D] [--cache-dir DIR]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(run)
     figures = commands.add_parser("figures", help="render every figure into a directory")
     figures.add_argument("--out", type=Path, required=True)
+    figures.add_argument("--only", metavar="PREFIX", help="only figures whose names start so")
     _add_run_options(figures)
     return parser
 
@@ -72,6 +73,7 @@ def _figures(args: argparse.Namespace) -> None:
         cache_dir=args.cache_dir,
         threads=args.threads,
         report=print,
+        only=args.only,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     for rendered in built.figures.values():

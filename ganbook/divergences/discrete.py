@@ -101,9 +101,11 @@ def js_divergence(p: Any, q: Any) -> float:
     0.1017
     """
     p, q = as_probability_pair(p, q)
-    m = 0.5 * (p + q)
-    # 1/2 KL(p || m) + 1/2 KL(q || m); m_i > 0 wherever p_i > 0 or q_i > 0
-    return float(0.5 * np.sum(rel_entr(p, m)) + 0.5 * np.sum(rel_entr(q, m)))
+    total = p + q  # = 2m, without halving: a subnormal p_i / 2 would round to 0
+    # p_i log(p_i / m_i) = p_i log(p_i / total_i) + p_i log 2, term by term so that equal entries
+    # cancel exactly; rounding can still leave -1e-17 overall, and JS >= 0
+    terms = rel_entr(p, total) + rel_entr(q, total) + np.log(2.0) * (p + q)
+    return max(0.0, float(0.5 * np.sum(terms)))
 
 
 def total_variation(p: Any, q: Any) -> float:

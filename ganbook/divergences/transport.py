@@ -116,6 +116,7 @@ def earth_movers_distance(p: Any, q: Any, cost: Any) -> TransportResult:
     array([0.5, 0.5, 0. ])
     """
     p, q, cost, rows, cols = _transport_problem(p, q, cost)
+    # --8<-- [start:earth_movers_distance]
     result = _solve(
         "transport problem",
         c=cost.ravel(),  # sum_ij C_ij pi_ij
@@ -125,6 +126,7 @@ def earth_movers_distance(p: Any, q: Any, cost: Any) -> TransportResult:
     )
     plan = result.x.reshape(p.size, q.size)
     return TransportResult(distance=float(cost.ravel() @ result.x), plan=plan)
+    # --8<-- [end:earth_movers_distance]
 
 
 def earth_movers_dual(p: Any, q: Any, cost: Any) -> DualResult:
@@ -175,6 +177,7 @@ def earth_movers_dual(p: Any, q: Any, cost: Any) -> DualResult:
     0.0
     """
     p, q, cost, rows, cols = _transport_problem(p, q, cost)
+    # --8<-- [start:earth_movers_dual]
     free = [(None, None)] * (p.size + q.size)
     free[0] = (0.0, 0.0)  # normalisation f_0 = 0
     result = _solve(
@@ -186,6 +189,7 @@ def earth_movers_dual(p: Any, q: Any, cost: Any) -> DualResult:
     )
     f, g = result.x[: p.size], result.x[p.size :]
     return DualResult(distance=float(p @ f + q @ g), f=f, g=g)
+    # --8<-- [end:earth_movers_dual]
 
 
 def _empirical_cdf(values: np.ndarray, weights: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -250,9 +254,11 @@ def wasserstein_1d(
     v_values = as_vector("v_values", v_values)
     u_weights = _weights("u_weights", u_weights, u_values.size)
     v_weights = _weights("v_weights", v_weights, v_values.size)
+    # --8<-- [start:wasserstein_1d]
     # t_0 <= ... <= t_{n+m-1}: the pooled support, where F_u and F_v jump
     t = np.sort(np.concatenate([u_values, v_values]))
     f_u = _empirical_cdf(u_values, u_weights, t[:-1])
     f_v = _empirical_cdf(v_values, v_weights, t[:-1])
     # sum_k |F_u(t_k) - F_v(t_k)| (t_{k+1} - t_k)
     return float(np.sum(np.abs(f_u - f_v) * np.diff(t)))
+    # --8<-- [end:wasserstein_1d]

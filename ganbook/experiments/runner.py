@@ -57,10 +57,17 @@ def pinned_threads(threads: int) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def cache_key(exp: Experiment, params: dict, device: torch.device, threads: int) -> str:
-    """SHA-256 over everything the result of ``exp`` depends on."""
+def cache_key(
+    exp: Experiment, params: dict, device: torch.device, threads: int, profile: str
+) -> str:
+    """SHA-256 over everything the result of ``exp`` depends on.
+
+    The profile is included although the parameters already reflect it: an experiment may read
+    ``context.profile`` itself.
+    """
     payload = {
         "experiment": exp.name,
+        "profile": profile,
         "params": params,
         "seed": exp.seed,
         "source": source_fingerprint(exp.module),
@@ -111,7 +118,7 @@ def run_experiment(
     exp = get_experiment(name)
     params = exp.params_for(profile)
     torch_device = resolve_device(device)
-    key = cache_key(exp, params, torch_device, threads)
+    key = cache_key(exp, params, torch_device, threads, profile)
     path = entry_path(Path(cache_dir), name, key)
     started = time.perf_counter()
     if path.exists() and not force:

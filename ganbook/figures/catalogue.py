@@ -1,3 +1,16 @@
-"""Every figure module of the book; importing this registers them all."""
+"""Every figure module of the book; importing this registers them all.
 
-from ganbook.figures import shift_toy  # noqa: F401
+Each chapter keeps its figures in a module of this package; every module that is not part of the
+machinery below is imported, so adding a chapter needs no edit here.
+"""
+
+import importlib
+import pkgutil
+
+import ganbook.figures as _package
+
+MACHINERY = {"catalogue", "registry", "render", "style", "animation"}
+
+for _module in sorted(pkgutil.iter_modules(_package.__path__), key=lambda m: m.name):
+    if _module.name not in MACHINERY and not _module.name.startswith("_"):
+        importlib.import_module(f"{_package.__name__}.{_module.name}")

@@ -104,16 +104,22 @@ def build_all(
     cache_dir: str | Path = DEFAULT_CACHE_DIR,
     threads: int = DEFAULT_THREADS,
     report: Callable[[str], None] = lambda line: None,
+    only: str | None = None,
 ) -> BuildOutput:
     """Run every registered experiment, then render every registered figure, through the cache.
 
     ``report`` receives one line per experiment (cache hit or computed, seconds taken, claims
     checked) and one per figure (rendered or cache hit). Every claim about an experiment
-    (:mod:`ganbook.experiments.claims`) is checked before anything is drawn from it.
+    (:mod:`ganbook.experiments.claims`) is checked before anything is drawn from it. With
+    ``only``, just the figures whose names start with it are built, with their experiments.
     """
     options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
     results, records, figures = {}, {}, {}
+    chosen = [name for name in figure_names() if only is None or name.startswith(only)]
+    needed = {exp for name in chosen for exp in get_figure(name).experiments}
     for name in experiment_names():
+        if only is not None and name not in needed:
+            continue
         results[name], records[name] = run_experiment(name, **options)
         checked = check_claims(name, results[name], profile)
         state = "cache hit" if records[name].hit else "computed"
@@ -121,7 +127,7 @@ def build_all(
             f"experiment {name}: {state} in {records[name].seconds:.2f} s, "
             f"{checked} claim{'s' if checked != 1 else ''} checked"
         )
-    for name in figure_names():
+    for name in chosen:
         figures[name] = render_figure(name, **options)
         report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
     return BuildOutput(results, records, figures)

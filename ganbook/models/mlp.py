@@ -26,10 +26,12 @@ def _mlp(
     hidden = require_positive_int("hidden", hidden)
     depth = require_positive_int("depth", depth)
     out_dim = require_positive_int("out_dim", out_dim)
+    # --8<-- [start:mlp_layers]
     layers: list[nn.Module] = [nn.Linear(in_dim, hidden), nn.ReLU()]  # (N, in) -> (N, hidden)
     for _ in range(depth - 1):
         layers += [nn.Linear(hidden, hidden), nn.ReLU()]  # (N, hidden) -> (N, hidden)
     layers.append(nn.Linear(hidden, out_dim))  # (N, hidden) -> (N, out)
+    # --8<-- [end:mlp_layers]
     net = nn.Sequential(*layers)
     if generator is not None:
         default_init_(net, generator=generator)

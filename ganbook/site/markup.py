@@ -20,6 +20,7 @@ from collections.abc import Callable
 DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result)\b(?P<body>[^}]*)\}\}")
 ESCAPED = re.compile(r"\\(\{\{\s*(?:figure|result)\b)")
 RESULT_BODY = re.compile(r"^\s*(?P<exp>[\w-]+)\.(?P<key>[\w-]+)(?:\s+(?P<fmt>[^\s}]+))?\s*$")
+UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 FIGURE_BODY = re.compile(r"^\s*(?P<name>[\w-]+)\s*$")
 
 
@@ -61,6 +62,12 @@ def expand(
 
     def replace(match: re.Match) -> str:
         kind, body = match.group(1), match.group("body")
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        if len(UNESCAPED_DOLLAR.findall(markdown[line_start : match.start()])) % 2:
+            raise MarkupError(
+                f"{where}: {match.group(0)!r} sits inside $...$ math, where HTML cannot go; "
+                "put the number outside the formula"
+            )
         try:
             if kind == "figure":
                 parsed = FIGURE_BODY.match(body)

@@ -247,6 +247,7 @@ def simulate_dirac(
     lr = require_positive("lr", lr)
     steps = require_positive_int("steps", steps)
     mode = require_choice("mode", mode, ("simultaneous", "alternating"))
+    # --8<-- [start:simulate_dirac_loop]
     bound = value if spec.clips else np.inf  # Pi: clip psi to [-c, c] for "wgan" only
     path = np.empty((steps + 1, 2))
     path[0] = start
@@ -259,3 +260,4 @@ def simulate_dirac(
         theta, psi = theta + lr * d_theta, psi_next
         path[k] = theta, psi
     return path
+    # --8<-- [end:simulate_dirac_loop]

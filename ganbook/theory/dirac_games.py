@@ -64,6 +64,7 @@ def _linear_f_second(t: np.ndarray) -> np.ndarray:
     return np.zeros_like(t)
 
 
+# --8<-- [start:dirac_regularisers]
 def _gp_grad(psi: np.ndarray, lam: float) -> np.ndarray:
     # R = -lam (|psi| - 1)^2  =>  R' = -2 lam (|psi| - 1) sign(psi)  (0 at psi = 0 by sign(0) = 0)
     return -2.0 * lam * (np.abs(psi) - 1.0) * np.sign(psi)
@@ -77,6 +78,7 @@ def _gp_hess(psi: np.ndarray, lam: float) -> np.ndarray:
 def _r1_grad(psi: np.ndarray, gamma: float) -> np.ndarray:
     # R = -(gamma / 2) psi^2  =>  R' = -gamma psi
     return -gamma * psi
+    # --8<-- [end:dirac_regularisers]
 
 
 def _r1_hess(psi: np.ndarray, gamma: float) -> np.ndarray:
@@ -117,7 +119,9 @@ def resolve_game(game: str, params: dict[str, Any]) -> tuple[DiracGame, float]:
 
 def game_field(spec: DiracGame, value: float, theta: Any, psi: Any) -> tuple[Any, Any]:
     r"""Gradient-play direction (-dL/dtheta, dL/dpsi + R'(psi)), no validation."""
+    # --8<-- [start:game_field]
     slope = spec.f_prime(psi * theta)  # f'(psi theta)
     d_theta = -psi * slope  # -dL/dtheta = -psi f'(psi theta)
     d_psi = theta * slope + spec.regulariser_grad(psi, value)  # theta f'(psi theta) + R'(psi)
     return d_theta, d_psi
+    # --8<-- [end:game_field]

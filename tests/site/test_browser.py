@@ -119,10 +119,12 @@ def check_page(page, where: str):
         const images = [...document.querySelectorAll('article img')];
         const broken = images.filter(img => !img.complete || img.naturalWidth === 0)
           .map(img => img.getAttribute('src'));
-        return {untypeset, errors, images: images.length, broken,
+        const numbersInMath = document.querySelectorAll('.arithmatex .gb-result').length;
+        return {numbersInMath, untypeset, errors, images: images.length, broken,
                 typeset: document.querySelectorAll('mjx-container').length};
     }"""
     )
+    assert state["numbersInMath"] == 0, f"{where}: a quoted result inside a formula"
     assert state["untypeset"] == [], f"{where}: formulas left as raw TeX {state['untypeset']}"
     assert state["errors"] == [], f"{where}: MathJax errors {state['errors']}"
     assert state["broken"] == [], f"{where}: images that did not load {state['broken']}"

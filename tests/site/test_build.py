@@ -188,3 +188,10 @@ def test_every_internal_link_resolves(built_site):
             if not (resolved.is_file() or (resolved / "index.html").is_file()):
                 broken.append(f"{page.relative_to(site)} -> {target}")
     assert broken == []
+
+
+def test_no_page_is_a_placeholder():
+    for page in (ROOT / "docs").rglob("*.md"):
+        text = page.read_text()
+        assert "PLACEHOLDER" not in text, page
+        assert len(text.split()) > 80, f"{page} is too short to be a page of the book"

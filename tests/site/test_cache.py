@@ -41,6 +41,8 @@ def run_cli(package_root: Path, *args: str, cache: Path) -> subprocess.Completed
             "-m",
             "ganbook",
             *args,
+            "--only",
+            "shift_toy",
             "--profile",
             "test",
             "--device",

@@ -12,14 +12,15 @@ from pathlib import Path
 from conftest import ROOT, free_port
 
 
-def test_serve_builds_once_and_does_not_loop(tmp_path):
+def test_serve_builds_once_and_does_not_loop(tmp_path, built_site):
     port = free_port()
     log_path = tmp_path / "serve.log"
     env = {
         **os.environ,
         "GANBOOK_PROFILE": "test",
         "GANBOOK_SITE_URL": f"http://127.0.0.1:{port}/",
-        "GANBOOK_CACHE_DIR": str(tmp_path / "cache"),
+        # the session build's cache: serving needs no experiment to run again
+        "GANBOOK_CACHE_DIR": str(built_site.cache_dir),
         "GANBOOK_DEVICE": "cpu",
         "NO_MKDOCS_2_WARNING": "1",
     }

@@ -1,0 +1,50 @@
+r"""The trainer's speed against a minimal hand-written PyTorch loop, measured at build time.
+
+Timings are measurements of the machine that builds the site, not properties of the code, so no
+claim checks them; the page says which machine and device they come from.
+"""
+
+from __future__ import annotations
+
+import platform
+
+from ganbook.experiments.registry import RunContext, experiment
+from ganbook.experiments.result import ExperimentResult
+from ganbook.training.benchmark import CASES, run_benchmark
+
+
+def case_key(case_name: str) -> str:
+    """A scalar-name prefix for a benchmark case, e.g. ``ring_wgan_gp``."""
+    return case_name.replace("/", "_").replace("-", "_")
+
+
+@experiment(
+    "trainer_benchmark",
+    params={"rounds": 3, "quick": False, "threads": 1},
+    test={"rounds": 1, "quick": True},
+    title="Steps per second of train() against a hand-written loop, A/B in one process",
+)
+def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
+    rows = run_benchmark(
+        device=context.device.type,
+        threads=params["threads"],
+        rounds=params["rounds"],
+        quick=params["quick"],
+    )
+    scalars: dict[str, float | int | str] = {
+        "machine": f"{platform.machine()}, {platform.system()}",
+        "device": context.device.type,
+        "threads": params["threads"],
+        "rounds": params["rounds"],
+        "cases": len(CASES),
+    }
+    for row in rows:
+        key = case_key(row["case"])
+        scalars[f"{key}_trainer"] = row["trainer_steps_per_s"]
+        scalars[f"{key}_hand"] = row["hand_steps_per_s"]
+        scalars[f"{key}_ratio"] = row["ratio"]
+        scalars[f"{key}_steps"] = row["steps"]
+        scalars[f"{key}_batch"] = row["batch_size"]
+        scalars[f"{key}_n_critic"] = row["n_critic"]
+    scalars["min_ratio"] = min(row["ratio"] for row in rows)
+    return ExperimentResult(scalars=scalars)

@@ -1,0 +1,130 @@
+"""Figures of the chapter "The optimal discriminator"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ganbook.figures.registry import figure
+from ganbook.figures.style import COLORS, new_figure
+
+#: One colour per value of θ or per point x, in the order the experiments list them.
+SERIES = (COLORS["saturating"], COLORS["nonsaturating"], COLORS["theory"])
+POINTS = (COLORS["discriminator"], COLORS["saturating"], "black")
+
+#: Steps in the running median that smooths the minibatch noise of the distance to D*.
+WINDOW = 25
+
+
+def running_median(values: np.ndarray, window: int) -> np.ndarray:
+    """The median of ``values[max(0, k - window + 1) : k + 1]`` at every k."""
+    return np.array([np.median(values[max(0, k - window + 1) : k + 1]) for k in range(len(values))])
+
+
+@figure(
+    "optimal_discriminator_pointwise",
+    experiments=("optimal_discriminator_pointwise",),
+    caption=(
+        r"Left: the shift toy's densities, $p_{\text{data}} = N(0, 1)$ and $p_g = N(\theta, 1)$, "
+        r"at three points $x$. Right: at each point, the pointwise objective "
+        r"$a \log y + b \log(1 - y)$ with $a = p_{\text{data}}(x)$, $b = p_g(x)$, divided by "
+        r"$a + b$ so that the three curves share a scale (this does not move the maximum). Dots: "
+        r"the best $y$ on a grid; dashed lines: $a/(a + b) = D^*(x)$. Notice that each curve is "
+        r"concave, with a single peak exactly where the formula says."
+    ),
+    alt="Left, two overlapping bell curves with three marked points. Right, three concave curves "
+    "over y between 0 and 1, each peaking at a dashed vertical line.",
+)
+def draw_pointwise(results):
+    r = results["optimal_discriminator_pointwise"]
+    a = r.arrays
+    fig, (left, right) = new_figure(2, width=7.6, height=3.0)
+    left.plot(a["x"], a["p_data"], color=COLORS["real"], label=r"$p_{\mathrm{data}}$")
+    left.plot(a["x"], a["p_model"], color=COLORS["fake"], ls="--", label=r"$p_g$")
+    for colour, x, pa, pb in zip(POINTS, a["points"], a["a"], a["b"], strict=True):
+        left.vlines(x, 0, max(pa, pb), color=colour, lw=1.2, ls=":")
+        left.plot([x, x], [pa, pb], "o", color=colour, ms=4)
+    left.set_xlabel("$x$")
+    left.set_ylabel("density")
+    left.set_title(rf"$\theta = {r.scalars['theta']:g}$")
+    left.legend(frameon=False, loc="upper right")
+    scale = (a["a"] + a["b"])[:, None]
+    for colour, x, curve, best, d in zip(
+        POINTS, a["points"], a["curves"] / scale, a["by_grid"], a["d_star"], strict=True
+    ):
+        right.plot(a["y"], curve, color=colour, label=rf"$x = {x:g}$")
+        right.axvline(d, color=colour, lw=0.9, ls="--")
+        right.plot(best, curve.max(), "o", color=colour, ms=5)
+    right.set_ylim(-2.5, 0.05)
+    right.set_xlabel(r"$y = D(x)$")
+    right.set_ylabel(r"$(a \log y + b \log(1-y))\,/\,(a+b)$")
+    right.legend(frameon=False, loc="lower center")
+    return fig
+
+
+@figure(
+    "optimal_discriminator_fit",
+    experiments=("optimal_discriminator_training",),
+    caption=(
+        r"A logistic discriminator $\sigma(\phi_0 + \phi_1 x)$, started at "
+        r"$D = \tfrac12$ and trained by `discriminator_step` against a generator that does not "
+        r"move, at three snapshots (green, darker = later), against the optimal discriminator "
+        r"$D^*$ (black, dashed). Shaded: $p_{\text{data}}$ (blue) and $p_g$ (orange). By the last "
+        r"step the trained curve lies on $D^*$."
+    ),
+    alt="Three panels, one per theta. In each, green S-shaped curves of increasing darkness "
+    "converge onto a dashed black curve; the rightmost panel's curves stay flat at one half.",
+)
+def draw_fit(results):
+    r = results["optimal_discriminator_training"]
+    a = r.arrays
+    fig, axes = new_figure(len(a["thetas"]), width=7.8, height=2.8)
+    shades = np.linspace(0.35, 1.0, len(a["snapshots"]))
+    for i, (ax, theta) in enumerate(zip(axes, a["thetas"], strict=True)):
+        ax.fill_between(a["x"], a["p_data"], color=COLORS["real"], alpha=0.18, lw=0)
+        ax.fill_between(a["x"], a["p_model"][i], color=COLORS["fake"], alpha=0.18, lw=0)
+        for shade, step, curve in zip(shades, a["snapshots"], a["snapshot_curves"][i], strict=True):
+            ax.plot(a["x"], curve, color=COLORS["discriminator"], alpha=shade, label=f"step {step}")
+        ax.plot(a["x"], a["d_star"][i], color="black", ls="--", lw=1.2, label=r"$D^*$")
+        ax.set_title(rf"$\theta = {theta:g}$")
+        ax.set_ylim(-0.02, 1.05)
+        ax.set_xlabel("$x$")
+    axes[0].set_ylabel("$D(x)$")
+    axes[0].legend(frameon=False, loc="upper left", fontsize=8)
+    return fig
+
+
+@figure(
+    "optimal_discriminator_convergence",
+    experiments=("optimal_discriminator_training",),
+    caption=(
+        r"The same three runs over every step. Left: the fitted parameters $\phi_0$ (solid) and "
+        r"$\phi_1$ (dotted) approach the closed-form $\phi_0^*$, $\phi_1^*$ of "
+        r"`gaussian_optimal_discriminator_logit` (thin horizontal lines). Right: the largest "
+        r"distance $\max_x |D(x) - D^*(x)|$ over the plotted range of $x$ at every step (faint) "
+        r"and its running median over 25 steps. Log scales on the step axis; what remains at the "
+        r"end is minibatch noise, shrinking as the learning rate decays."
+    ),
+    alt="Left, six curves rising to horizontal target lines. Right, three decreasing curves on "
+    "log-log axes.",
+)
+def draw_convergence(results):
+    r = results["optimal_discriminator_training"]
+    a = r.arrays
+    steps = np.arange(a["phi"].shape[1])
+    fig, (left, right) = new_figure(2, width=7.6, height=3.0)
+    for colour, theta, phi, star, gap in zip(
+        SERIES, a["thetas"], a["phi"], a["phi_star"], a["gap"], strict=True
+    ):
+        left.plot(steps[1:], phi[1:, 0], color=colour, label=rf"$\theta = {theta:g}$")
+        left.plot(steps[1:], phi[1:, 1], color=colour, ls=":")
+        for target in star:
+            left.axhline(target, color=colour, lw=0.7, alpha=0.7)
+        right.loglog(steps[1:], gap[1:], color=colour, lw=0.5, alpha=0.35)
+        right.loglog(steps[1:], running_median(gap[1:], WINDOW), color=colour)
+    left.set_xscale("log")
+    left.set_xlabel("discriminator step")
+    left.set_ylabel(r"$\phi_0$ (solid), $\phi_1$ (dotted)")
+    left.legend(frameon=False, loc="upper left")
+    right.set_xlabel("discriminator step")
+    right.set_ylabel(r"$\max_x |D(x) - D^*(x)|$")
+    return fig

@@ -1,0 +1,307 @@
+r"""Figures of "One objective, two players" and "Training by alternation" (Part I, ch. 3–4)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ganbook.figures.animation import gif_bytes
+from ganbook.figures.registry import figure
+from ganbook.figures.style import COLORS, new_figure
+
+FLOOR = -4.0  # the colour scale of V stops here: below it D is confidently wrong everywhere
+
+
+def moving_average(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Centred running mean of ``values`` and the 1-based steps it belongs to."""
+    window = max(1, min(window, len(values)))
+    smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+    steps = np.arange(len(smooth)) + (window + 1) / 2
+    return steps, smooth
+
+
+def frame_figure(width: float, height: float, left: float, bottom: float):
+    r"""One animation frame: the book's figure with fixed margins (inches) instead of a layout.
+
+    Constrained layout would recompute the same margins for every frame, at most of the cost.
+    """
+    fig, ax = new_figure(width=width, height=height)
+    fig.set_layout_engine("none")
+    right, top = 0.15, 0.35  # inches kept free on the right and, for the title, on top
+    ax.set_position(
+        (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+    )
+    return fig, ax
+
+
+def frame_indices(count: int, most: int = 40) -> np.ndarray:
+    r"""At most ``most`` evenly spread indices into ``count`` snapshots, first and last kept."""
+    return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
+
+
+@figure(
+    "two_players_landscape",
+    experiments=("two_players_value", "two_players_play"),
+    caption=(
+        r"The value $\bar V(\theta, \phi_1)$ of the shift toy, with the intercept $\phi_0$ at its "
+        r"best value (colour; clipped below at $-4$). White arrows: the direction of "
+        r"simultaneous play, $(-\partial_\theta \bar V, +\partial_{\phi_1} \bar V)$, by autograd "
+        r"through `minimax_discriminator_loss` (unit length; only the direction is shown). "
+        r"Dashed: the level $-\log 4$, which crosses itself at the saddle (star) "
+        r"$(\theta, \phi_1) = (\mu, 0)$. Dotted: the discriminator's best slope "
+        r"$\phi_1 = (\mu - \theta)/\sigma^2$, the ridge. Orange: simultaneous gradient play from "
+        r"the circle; it circles the saddle and closes in on it."
+    ),
+    alt="A heat map over theta and phi1 with a saddle at theta = 2, phi1 = 0. Arrows swirl "
+    "around the saddle; an orange path starts on the left at phi1 = 0, rises, crosses to the "
+    "right and spirals into the saddle.",
+)
+def draw_two_players_landscape(results):
+    r, play = results["two_players_value"], results["two_players_play"]
+    a, s = r.arrays, r.scalars
+    thetas, phi1s, mu = a["thetas"], a["phi1s"], s["mu"]
+    fig, ax = new_figure(width=6.4, height=4.2)
+    mesh = ax.imshow(
+        np.maximum(a["value"], FLOOR),
+        extent=(thetas[0], thetas[-1], phi1s[0], phi1s[-1]),
+        origin="lower",
+        aspect="auto",
+        cmap="viridis",
+        vmin=FLOOR,
+        interpolation="bilinear",
+    )
+    fig.colorbar(mesh, ax=ax, label=r"$\bar V(\theta, \phi_1)$", shrink=0.9)
+    ax.contour(thetas, phi1s, a["value"], levels=[-np.log(4.0)], colors="white", linestyles="--")
+    ax.plot(thetas, (mu - thetas) / s["sigma"] ** 2, ":", color="white", lw=1.2)
+    u, v = a["arrow_field"]
+    norm = np.hypot(u, v)
+    norm[norm == 0] = 1.0
+    ax.quiver(
+        a["arrow_theta"], a["arrow_phi1"], u / norm, v / norm,
+        color="white", alpha=0.8, angles="xy", scale=28, width=0.004,
+    )  # fmt: skip
+    path = play.arrays["path"]
+    ax.plot(path[:, 0], path[:, 1], color=COLORS["nonsaturating"], lw=1.6)
+    ax.plot(*path[0], "o", ms=7, color=COLORS["nonsaturating"], mfc="white", zorder=4)
+    ax.plot(mu, 0.0, "*", ms=14, color="white", mec="black", zorder=5)
+    ax.set_xlim(thetas[0], thetas[-1])
+    ax.set_ylim(phi1s[0], phi1s[-1])
+    ax.grid(False)
+    ax.set_xlabel(rf"$\theta$ (generator; $\mu = {mu:g}$)")
+    ax.set_ylabel(r"$\phi_1$ (discriminator's slope)")
+    return fig
+
+
+@figure(
+    "two_players_slices",
+    experiments=("two_players_value",),
+    caption=(
+        r"The two ends of the rope. Left: for a fixed generator $\theta$, the value against the "
+        r"discriminator's slope $\phi_1$ is concave; the discriminator climbs to its maximum "
+        r"(dot) at $\phi_1 = (\mu - \theta)/\sigma^2$. Right: the value at that best "
+        r"discriminator, against $\theta$; the generator descends it to its minimum $-\log 4$ "
+        r"at $\theta = \mu$. The grey line is $\phi_1 = 0$, a blind discriminator: "
+        r"$\bar V = -\log 4$ whatever $\theta$."
+    ),
+    alt="Left: four concave curves of the value against phi1, each with a dot at its maximum; "
+    "the curve for theta = mu peaks at phi1 = 0 with value minus log 4. Right: a U-shaped curve "
+    "against theta with its minimum minus log 4 at theta = 2, touching a flat grey line there.",
+)
+def draw_two_players_slices(results):
+    r = results["two_players_value"]
+    a, s = r.arrays, r.scalars
+    mu, sigma, phi1s = s["mu"], s["sigma"], a["phi1s"]
+    fig, (left, right) = new_figure(2, width=7.2, height=3.0)
+    shades = [COLORS["fake"], COLORS["saturating"], COLORS["real"], COLORS["discriminator"]]
+    for theta, values, colour in zip(a["slice_thetas"], a["slices"], shades, strict=True):
+        left.plot(phi1s, values, color=colour, label=rf"$\theta = {theta:g}$")
+        best = int(np.argmax(values))
+        left.plot(phi1s[best], values[best], "o", color=colour, ms=5)
+    left.set_ylim(FLOOR, 0.2)
+    left.set_xlabel(r"$\phi_1$ (discriminator ascends)")
+    left.set_ylabel(r"$\bar V$")
+    left.legend(frameon=False, loc="lower center", ncols=2, fontsize=8)
+    right.plot(a["thetas"], a["best_value"], color=COLORS["real"], label=r"$\max_{\phi_1} \bar V$")
+    right.axhline(-np.log(4.0), color=COLORS["neutral"], lw=1.0, label=r"$\phi_1 = 0$")
+    right.plot(mu, -np.log(4.0), "*", ms=11, color="black")
+    right.set_xlabel(rf"$\theta$ (generator descends; $\mu = {mu:g}$, $\sigma = {sigma:g}$)")
+    right.legend(frameon=False, loc="upper center")
+    return fig
+
+
+@figure(
+    "two_players_play_curves",
+    experiments=("two_players_play",),
+    caption=(
+        r"Simultaneous gradient play of the previous figures, step by step. Left: "
+        r"$\theta - \mu$ and $\phi_1$ oscillate a quarter period apart and die down. Right: "
+        r"the distance to the saddle on a log scale; the dashed line is the "
+        r"contraction $|1 + \eta\lambda|$ per step predicted by the linearisation at the saddle."
+    ),
+    alt="Left: two damped oscillating curves, theta minus mu and phi1, shifted by a quarter "
+    "period. Right: a distance curve falling on a log scale, wiggling, and parallel to a dashed "
+    "straight line in its second half.",
+)
+def draw_two_players_play_curves(results):
+    r = results["two_players_play"]
+    a, s = r.arrays, r.scalars
+    path, distance = a["path"], a["distance"]
+    steps = np.arange(len(distance))
+    fig, (left, right) = new_figure(2, width=7.2, height=3.0)
+    left.plot(steps, path[:, 0] - s["mu"], color=COLORS["fake"], label=r"$\theta - \mu$")
+    left.plot(steps, path[:, 1], color=COLORS["discriminator"], label=r"$\phi_1$")
+    left.axhline(0.0, color=COLORS["neutral"], lw=0.8)
+    left.set_xlabel(rf"step ($\eta = {s['lr']:g}$)")
+    left.legend(frameon=False)
+    right.semilogy(steps, distance, color=COLORS["real"], label="distance to the saddle")
+    half = len(steps) // 2
+    predicted = distance[half] * s["predicted_contraction"] ** (steps - half)
+    right.semilogy(steps, predicted, "--", color=COLORS["neutral"], label=r"$|1 + \eta\lambda|^k$")
+    right.set_xlabel("step")
+    right.legend(frameon=False)
+    return fig
+
+
+def _training_panels(axes, a, s, window: int, loss_legend: str = "upper right") -> None:
+    r"""Losses (left) and discriminator outputs (right) of a run: per step, faint; smoothed."""
+    losses, outputs = axes
+    steps = len(a["d_loss"])
+    log_levels = ((s["log4"], r"$\log 4$"), (np.log(2.0), r"$\log 2$"))
+    for ax, keys, levels, where in (
+        (losses, ("d_loss", "g_loss"), log_levels, loss_legend),
+        (outputs, ("d_real", "d_fake"), ((0.5, r"$\frac{1}{2}$"),), "upper right"),
+    ):
+        colours = (COLORS["real"], COLORS["fake"])
+        for key, label, colour in zip(keys, LABELS[keys], colours, strict=True):
+            ax.plot(np.arange(1, steps + 1), a[key], color=colour, alpha=0.2, lw=0.5)
+            ax.plot(*moving_average(a[key], window), color=colour, label=label)
+        for level, text in levels:
+            ax.axhline(level, color="black", lw=0.9, ls=":")
+            box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1}
+            ax.text(steps, level, text, ha="right", va="bottom", fontsize=9, bbox=box)
+        ax.set_xlabel("step")
+        ax.legend(frameon=True, framealpha=0.85, edgecolor="none", loc=where)
+
+
+LABELS = {
+    ("d_loss", "g_loss"): (r"$\mathcal{L}_D$", r"$\mathcal{L}_G$ (non-saturating)"),
+    ("d_real", "d_fake"): (r"$D(x)$", r"$D(G(z))$"),
+}
+
+
+@figure(
+    "alternation_shift_curves",
+    experiments=("alternation_shift",),
+    caption=(
+        r"One run of `ganbook.training.train` on the shift toy (non-saturating loss, Adam). Left: "
+        r"the discriminator's loss $\mathcal{L}_D$ and the generator's loss $\mathcal{L}_G$ per "
+        r"step (faint) and their running mean over 25 steps; the dotted lines are their values "
+        r"where $D = \tfrac12$ everywhere, $\log 4$ and $\log 2$. Middle: the mean of $D(x)$ on "
+        r"the real batch and of $D(G(z))$ on the fake batch, against $\tfrac12$. Right: the shift "
+        r"$\theta$ at every snapshot, against the real mean $\mu$."
+    ),
+    alt="Three panels over training steps. The discriminator's loss dips below log 4 early and "
+    "returns to it; the generator's loss falls to log 2. D(x) and D(G(z)) split apart early, "
+    "then both settle at one half. Theta rises from -1, overshoots mu = 2 and settles there.",
+)
+def draw_alternation_shift_curves(results):
+    r = results["alternation_shift"]
+    a, s = r.arrays, r.scalars
+    fig, axes = new_figure(3, width=7.8, height=2.8)
+    _training_panels(axes[:2], a, s, window=25, loss_legend="center right")
+    theta = axes[2]
+    theta.plot(
+        a["snapshot_steps"], a["thetas"], "o-", ms=2.5, color=COLORS["fake"], label=r"$\theta$"
+    )
+    theta.axhline(s["mu"], color=COLORS["real"], lw=1.0, ls="--", label=r"$\mu$")
+    theta.set_xlabel("step")
+    theta.legend(frameon=False, loc="lower right")
+    return fig
+
+
+@figure(
+    "alternation_shift_animation",
+    experiments=("alternation_shift",),
+    caption=(
+        r"The generated cloud of the previous run at its snapshots: a histogram of $G(z_j)$ for "
+        r"the same 512 latents $z_j$ every time (orange), against the real density "
+        r"$N(\mu, \sigma^2)$ (blue). The cloud slides onto the data, overshoots, and settles."
+    ),
+    alt="Animation: an orange histogram starts to the left of a blue bell curve, slides right, "
+    "passes it a little, and comes back to sit on top of it.",
+    format="gif",
+)
+def draw_alternation_shift_animation(results):
+    r = results["alternation_shift"]
+    a, s = r.arrays, r.scalars
+    snapshots, steps, thetas = a["snapshots"], a["snapshot_steps"], a["thetas"]
+    x = np.linspace(s["theta0"] - 4.0, s["mu"] + 4.0, 400)
+    real = np.exp(-0.5 * ((x - s["mu"]) / s["sigma"]) ** 2) / (s["sigma"] * np.sqrt(2 * np.pi))
+    bins = np.linspace(x[0], x[-1], 60)
+
+    def frame(k):
+        fig, ax = frame_figure(5.2, 2.6, left=0.45, bottom=0.5)
+        ax.fill_between(x, real, color=COLORS["real"], alpha=0.3, lw=0)
+        ax.plot(x, real, color=COLORS["real"])
+        density, _ = np.histogram(snapshots[k], bins=bins, density=True)
+        ax.stairs(density, bins, fill=True, color=COLORS["fake"], alpha=0.6)
+        ax.axvline(s["mu"], color=COLORS["real"], lw=0.8, ls=":")
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(0, 0.6)
+        ax.set_xlabel("$x$")
+        ax.set_title(rf"step {steps[k]:,}   $\theta = {thetas[k]:.2f}$")
+        return fig
+
+    return gif_bytes(frame(k) for k in frame_indices(len(steps), most=30))
+
+
+@figure(
+    "alternation_ring_curves",
+    experiments=("alternation_ring",),
+    caption=(
+        r"One run of `ganbook.training.train` on the ring of 8 Gaussians (MLP generator and "
+        r"discriminator, non-saturating loss, Adam). Left: the two losses per step (faint) and "
+        r"their running mean over 50 steps, with $\log 4$ and $\log 2$ dotted. Right: the mean "
+        r"of $D(x)$ and of $D(G(z))$ per step, with $\tfrac12$ dotted. Neither settles at its "
+        r"equilibrium value: the discriminator keeps an edge, and the curves wobble."
+    ),
+    alt="Two panels over 3000 steps. The discriminator's loss starts at log 4, drops, and wobbles "
+    "below it; the generator's loss rises above log 2 and wobbles. D(x) stays above one half and "
+    "D(G(z)) below, both noisy.",
+)
+def draw_alternation_ring_curves(results):
+    r = results["alternation_ring"]
+    fig, axes = new_figure(2, width=7.2, height=3.0)
+    _training_panels(axes, r.arrays, r.scalars, window=50)
+    return fig
+
+
+@figure(
+    "alternation_ring_animation",
+    experiments=("alternation_ring",),
+    caption=(
+        r"Samples $G(z_j)$ of the previous run for the same 512 latents at every snapshot "
+        r"(orange), with the ring's eight centres (blue circles). The title counts the modes "
+        r"covered: those with at least 20 of the 512 samples within three standard deviations "
+        r"of their centre."
+    ),
+    alt="Animation: an orange blob near the centre stretches into arcs and spreads towards "
+    "eight small blue circles on a ring.",
+    format="gif",
+)
+def draw_alternation_ring_animation(results):
+    r = results["alternation_ring"]
+    a = r.arrays
+    snapshots, steps, modes, centres = a["snapshots"], a["snapshot_steps"], a["modes"], a["centres"]
+    span = 1.15 * float(np.abs(centres).max()) + 0.4
+
+    def frame(k):
+        fig, ax = frame_figure(3.2, 3.2, left=0.45, bottom=0.35)
+        ax.scatter(*snapshots[k].T, s=3, color=COLORS["fake"], alpha=0.6, lw=0)
+        ax.scatter(*centres.T, s=60, facecolors="none", edgecolors=COLORS["real"], lw=1.2)
+        ax.set_xlim(-span, span)
+        ax.set_ylim(-span, span)
+        ax.set_aspect("equal")
+        ax.set_title(f"step {steps[k]:,}: {modes[k]} of {len(centres)} modes")
+        return fig
+
+    return gif_bytes(frame(k) for k in frame_indices(len(steps)))

@@ -1,0 +1,48 @@
+r"""Training: one `train()` for every loss of the registry, its config, history and checkpoints.
+
+- ``config``: `TrainConfig`, every hyperparameter, with the papers' defaults per loss.
+- ``steps``: `discriminator_step` and `generator_step`, the two halves of the algorithm box.
+- ``loop``: `train`, which alternates them, checks for divergence and takes snapshots.
+- ``history``: `History`, the per-step record, saved as ``.npz`` + JSON.
+- ``checkpoint``: the state between two steps, saved and resumed bit for bit.
+- ``datasets``, ``cli``: the named datasets and models of ``ganbook train``.
+- ``benchmark``: `train` against a minimal hand-written loop, for speed.
+
+This layer imports data, models, losses and penalties; it never imports experiments or figures.
+
+Examples
+--------
+>>> import torch
+>>> from ganbook.data import eight_gaussians
+>>> from ganbook.models import MLPDiscriminator, MLPGenerator
+>>> from ganbook.training import TrainConfig, train
+>>> seeded = torch.Generator().manual_seed(0)
+>>> G, D = MLPGenerator(hidden=16, generator=seeded), MLPDiscriminator(hidden=16, generator=seeded)
+>>> config = TrainConfig.for_loss("wgan-gp", steps=2, batch_size=32, device="cpu")
+>>> data = lambda n, generator: eight_gaussians(n, generator=generator)
+>>> history = train(G, D, data, config, progress=False)
+>>> history.snapshots.shape  # (snapshots, snapshot_size, 2)
+(2, 512, 2)
+"""
+
+from ganbook.training.checkpoint import load_checkpoint, save_checkpoint
+from ganbook.training.config import OPTIMISERS, PAPER_DEFAULTS, TrainConfig
+from ganbook.training.history import SERIES, History
+from ganbook.training.loop import CHECK_EVERY, TrainingDivergedError, train
+from ganbook.training.steps import GAN, discriminator_step, generator_step
+
+__all__ = [
+    "CHECK_EVERY",
+    "GAN",
+    "OPTIMISERS",
+    "PAPER_DEFAULTS",
+    "SERIES",
+    "History",
+    "TrainConfig",
+    "TrainingDivergedError",
+    "discriminator_step",
+    "generator_step",
+    "load_checkpoint",
+    "save_checkpoint",
+    "train",
+]

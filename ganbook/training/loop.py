@@ -1,0 +1,292 @@
+r"""``train()``: one loop for every loss of the registry, with its checks, snapshots and checkpoint.
+
+The loop alternates `discriminator_step` and `generator_step`, hands what they return to a
+`Recorder` on the device, and looks at the numbers on the host only every `CHECK_EVERY` steps
+(and at the end): that is where a NaN or an Inf stops the run. The trainer knows
+nothing about the models beyond ``generator.latent_dim``; datasets and models are the caller's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import torch
+from torch import nn
+
+from ganbook.devices import resolve_device
+from ganbook.losses import get_loss
+from ganbook.training.checkpoint import RunState, load_checkpoint, save_checkpoint
+from ganbook.training.config import TrainConfig
+from ganbook.training.history import History
+from ganbook.training.progress import ProgressBar, progress_enabled
+from ganbook.training.recorder import Recorder, TrainingDivergedError
+from ganbook.training.steps import GAN, discriminator_step, generator_step
+
+__all__ = ["CHECK_EVERY", "TrainingDivergedError", "reproducible_torch", "stream_seeds", "train"]
+
+CHECK_EVERY = 50
+r"""Steps between two finiteness checks: the only points where the host waits for the device."""
+
+Sampler = Callable[[int, torch.Generator], torch.Tensor]
+
+
+@contextlib.contextmanager
+def reproducible_torch(threads: int) -> Iterator[None]:
+    r"""Pin torch's thread count and choose deterministic cuDNN kernels; restore both after.
+
+    Convolutions on a GPU otherwise pick kernels whose sums run in a varying order; on a CPU the
+    bits of a convolution depend on the thread count.
+
+    Examples
+    --------
+    >>> before = torch.get_num_threads()
+    >>> with reproducible_torch(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    """
+    cudnn = torch.backends.cudnn
+    previous = torch.get_num_threads(), cudnn.deterministic, cudnn.benchmark
+    torch.set_num_threads(threads)
+    cudnn.deterministic, cudnn.benchmark = True, False
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous[0])
+        cudnn.deterministic, cudnn.benchmark = previous[1:]
+
+
+def _optimiser(name: str, module: nn.Module, lr: float, betas) -> torch.optim.Optimizer:
+    r"""Adam, RMSprop or SGD of ``torch.optim`` over ``module``'s parameters, torch's defaults."""
+    if name == "adam":
+        return torch.optim.Adam(module.parameters(), lr=lr, betas=betas)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(module.parameters(), lr=lr)
+    return torch.optim.SGD(module.parameters(), lr=lr)
+
+
+def stream_seeds(seed: int) -> list[int]:
+    r"""The seeds of a run's three random streams: real data, device noise, snapshot latents.
+
+    They come from ``numpy.random.SeedSequence(seed)``, so that the streams are independent and
+    two runs with nearby seeds share none.
+
+    Examples
+    --------
+    >>> len(stream_seeds(0)), stream_seeds(0) == stream_seeds(0)
+    (3, True)
+    """
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(3, dtype=np.uint64)]
+
+
+def _start(generator, discriminator, config: TrainConfig, device: torch.device) -> RunState:
+    r"""Move the players to ``device``, build optimisers and streams, allocate the records."""
+    generator.to(device).train()
+    discriminator.to(device).train()
+    data_seed, noise_seed, _ = stream_seeds(config.seed)
+    gan = GAN(
+        generator,
+        discriminator,
+        g_optimiser=_optimiser(config.g_optimiser, generator, config.g_lr, config.g_betas),
+        d_optimiser=_optimiser(config.d_optimiser, discriminator, config.d_lr, config.d_betas),
+        loss=get_loss(config.loss),
+        rng=torch.Generator(device).manual_seed(noise_seed),
+        gp_weight=config.gp_weight,
+        r1_gamma=config.r1_gamma,
+        clip_value=config.clip_value,
+    )
+    return RunState(
+        config=config,
+        device=device,
+        gan=gan,
+        data_rng=torch.Generator().manual_seed(data_seed),
+        recorder=Recorder(
+            config.steps,
+            config.n_critic,
+            gan.loss.output == "logit",
+            config.loss,
+            device,
+            chunk=CHECK_EVERY,
+        ),
+        wall_time=np.zeros(config.steps),
+    )
+
+
+def _snapshot_latents(config: TrainConfig, latent_dim: int, device: torch.device) -> torch.Tensor:
+    r"""The fixed latents of every snapshot, drawn on the CPU so that every device sees them."""
+    rng = torch.Generator().manual_seed(stream_seeds(config.seed)[2])
+    return torch.randn(config.snapshot_size, latent_dim, generator=rng).to(device)
+
+
+def _take_snapshot(state: RunState, z: torch.Tensor) -> None:
+    r"""Store G(z) for the fixed z, leaving G's buffers (batch-norm statistics) as they were."""
+    generator = state.gan.generator
+    with torch.no_grad():
+        saved = [buffer.clone() for buffer in generator.buffers()]
+        samples = generator(z)
+        for buffer, value in zip(generator.buffers(), saved, strict=True):
+            buffer.copy_(value)
+    state.snapshot_steps.append(state.step)
+    state.snapshots.append(samples)
+
+
+def _real_batch(data: Sampler, state: RunState) -> torch.Tensor:
+    r"""Draw one real batch with the CPU stream and move it to the device."""
+    x = data(state.config.batch_size, state.data_rng)
+    if not isinstance(x, torch.Tensor) or x.ndim < 1 or x.shape[0] != state.config.batch_size:
+        raise ValueError(
+            f"data(n, generator) must return a tensor with n = {state.config.batch_size} rows, "
+            f"got {getattr(x, 'shape', type(x).__name__)}"
+        )
+    return x.to(state.device)
+
+
+def _one_step(data: Sampler, state: RunState) -> None:
+    r"""``n_critic`` discriminator updates, then one generator update; records, no host wait."""
+    gan, config = state.gan, state.config
+    d_records = [discriminator_step(gan, _real_batch(data, state)) for _ in range(config.n_critic)]
+    state.recorder.add(d_records, generator_step(gan, config.batch_size))
+    state.step += 1
+
+
+def _history(state: RunState) -> History:
+    r"""Copy the records to numpy and attach provenance."""
+    return History(
+        steps=np.arange(1, state.config.steps + 1, dtype=np.int64),
+        **state.recorder.series(),
+        wall_time=state.wall_time.copy(),
+        snapshot_steps=np.asarray(state.snapshot_steps, dtype=np.int64),
+        snapshots=torch.stack(state.snapshots).float().cpu().numpy(),
+        metadata={
+            "config": state.config.to_dict(),
+            "device": state.device.type,
+            "torch": torch.__version__,
+        },
+    )
+
+
+def _run(data: Sampler, state: RunState, bar: ProgressBar) -> None:
+    r"""Step until ``config.steps``, checking, reporting and snapshotting on the way."""
+    config = state.config
+    z_fixed = _snapshot_latents(config, state.gan.generator.latent_dim, state.device)
+    if state.step == 0:
+        _take_snapshot(state, z_fixed)
+    clock = time.perf_counter() - (state.wall_time[state.step - 1] if state.step else 0.0)
+    while state.step < config.steps:
+        _one_step(data, state)
+        state.wall_time[state.step - 1] = time.perf_counter() - clock
+        last = state.step == config.steps
+        if state.step % CHECK_EVERY == 0 or last:
+            state.recorder.flush()  # raises TrainingDivergedError at a NaN or an Inf
+            bar.update(state.step, state.recorder.rows[state.step - 1])
+        if state.step % config.snapshot_every == 0 or last:
+            _take_snapshot(state, z_fixed)
+
+
+def _check_arguments(generator, discriminator, data, config) -> None:
+    for name, module in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(module, nn.Module):
+            raise TypeError(f"{name} must be a torch.nn.Module, got {type(module).__name__}")
+    latent_dim = getattr(generator, "latent_dim", None)
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
+        raise TypeError(f"generator must have an int attribute latent_dim >= 1, got {latent_dim!r}")
+    if not callable(data):
+        raise TypeError(f"data must be callable as data(n, generator), got {type(data).__name__}")
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+
+
+def train(
+    generator: nn.Module,
+    discriminator: nn.Module,
+    data: Sampler,
+    config: TrainConfig,
+    *,
+    progress: bool | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    resume_from: str | os.PathLike | None = None,
+) -> History:
+    r"""Train ``generator`` against ``discriminator`` on ``data`` as ``config`` says.
+
+    Each of the ``config.steps`` steps runs ``n_critic`` times `discriminator_step` on a fresh
+    real batch $x \sim p_{\text{data}}$, then `generator_step` once, with $z \sim
+    \mathcal{N}(0, I)$ of shape ``(batch_size, generator.latent_dim)``:
+
+    $$
+    \min_\varphi\ L_D\bigl(D_\varphi(x), D_\varphi(G_\theta(z))\bigr) + \mathcal{R}(\varphi),
+    \qquad \min_\theta\ L_G\bigl(D_\varphi(G_\theta(z))\bigr)
+    $$
+
+    Parameters
+    ----------
+    generator : torch.nn.Module
+        $G$, with an int attribute ``latent_dim``; moved to the device and trained in place.
+    discriminator : torch.nn.Module
+        $D$, returning raw outputs (logits or scores); moved and trained in place.
+    data : callable
+        ``data(n, generator) -> Tensor`` of shape (n, *sample_shape): ``n`` real examples drawn
+        with the CPU ``torch.Generator`` it is given (the samplers of `ganbook.data` fit).
+    config : TrainConfig
+        Loss, schedule, optimisers, penalties, seed, device and threads.
+    progress : bool, optional
+        Show a tqdm bar; by default only when standard error is a terminal.
+    checkpoint : path, optional
+        Where to write the final checkpoint (atomically, only if the run succeeds).
+    resume_from : path, optional
+        A checkpoint of a run with the same config except, possibly, more ``steps``: training
+        continues from its step and the returned history covers the whole run.
+
+    Returns
+    -------
+    History
+        Per-step series, wall times and snapshots at step 0, every ``snapshot_every`` steps
+        and the last step.
+
+    Raises
+    ------
+    TrainingDivergedError
+        If a loss, penalty, output or gradient norm is NaN or infinite; nothing is written.
+    TypeError, ValueError
+        For arguments of the wrong kind, a device this machine lacks, a batch of the wrong
+        size, or a checkpoint that does not fit ``config``.
+
+    Notes
+    -----
+    Random streams, all derived from ``config.seed``: real batches on the CPU (``data``'s
+    generator, so the same data on every device), latents $z$ and the penalty's $\alpha$ on
+    the training device (a ``torch.Generator`` there), snapshot latents on the CPU. Same
+    config, same device and same thread count give a bitwise-identical history (except
+    ``wall_time``). Threads are pinned with ``torch.set_num_threads`` and cuDNN is made
+    deterministic for the run (`reproducible_torch`); both are restored on return.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ganbook.data import gaussian_1d
+    >>> from ganbook.models import LogisticDiscriminator, ShiftGenerator
+    >>> config = TrainConfig.for_loss("non-saturating", steps=3, batch_size=8, device="cpu")
+    >>> data = lambda n, generator: gaussian_1d(n, mean=2.0, generator=generator)
+    >>> history = train(ShiftGenerator(), LogisticDiscriminator(), data, config, progress=False)
+    >>> history.g_loss.shape, history.snapshot_steps.tolist()
+    ((3,), [0, 3])
+    """
+    _check_arguments(generator, discriminator, data, config)
+    device = resolve_device(config.device)
+    with reproducible_torch(config.threads):
+        state = _start(generator, discriminator, config, device)
+        if resume_from is not None:
+            state.load_state_dict(load_checkpoint(resume_from))
+        bar = ProgressBar(progress_enabled(progress), config.steps, state.step, config.loss)
+        try:
+            _run(data, state, bar)
+        finally:
+            bar.close()
+        history = _history(state)
+        if checkpoint is not None:
+            save_checkpoint(checkpoint, state.state_dict())
+    return history

@@ -1,0 +1,252 @@
+"""ganbook.training.train: every loss, both steps, divergence, threads, devices, progress."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from ganbook.data import eight_gaussians
+from ganbook.losses import get_loss, loss_names
+from ganbook.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganbook.training import (
+    GAN,
+    SERIES,
+    TrainConfig,
+    TrainingDivergedError,
+    discriminator_step,
+    generator_step,
+    train,
+)
+from ganbook.training.benchmark import hand_written_loop
+
+CPU = torch.device("cpu")
+
+
+def ring(n: int, generator: torch.Generator) -> torch.Tensor:
+    return eight_gaussians(n, generator=generator)
+
+
+def players(seed: int = 0, hidden: int = 16) -> tuple[nn.Module, nn.Module]:
+    rng = torch.Generator().manual_seed(seed)
+    generator = MLPGenerator(hidden=hidden, generator=rng)
+    return generator, MLPDiscriminator(hidden=hidden, generator=rng)
+
+
+def small(loss: str, **overrides) -> TrainConfig:
+    fields = {"steps": 6, "batch_size": 32, "snapshot_every": 4, "snapshot_size": 16}
+    return TrainConfig.for_loss(loss, **{**fields, "device": "cpu", **overrides})
+
+
+def parameters(*modules: nn.Module) -> list[torch.Tensor]:
+    return [t.detach().clone() for m in modules for t in m.state_dict().values()]
+
+
+def bitwise_equal(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return len(a) == len(b) and all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+RUNS = [(loss, {}) for loss in loss_names()] + [("non-saturating", {"r1_gamma": 10.0})]
+
+
+@pytest.mark.parametrize("loss, extra", RUNS, ids=[f"{loss}{'+r1' * bool(e)}" for loss, e in RUNS])
+def test_every_loss_trains_and_records_every_series(loss, extra):
+    config = small(loss, **extra)
+    history = train(*players(), ring, config, progress=False)
+    np.testing.assert_array_equal(history.steps, np.arange(1, 7))
+    for name in SERIES:
+        series = getattr(history, name)
+        assert series.shape == (6,) and series.dtype == np.float32 and np.isfinite(series).all()
+    penalised = get_loss(loss).uses_gradient_penalty or "r1_gamma" in extra
+    assert (history.penalty > 0).all() if penalised else (history.penalty == 0).all()
+    assert (history.d_grad_norm > 0).all() and (history.g_grad_norm > 0).all()
+    if get_loss(loss).output == "logit":  # D(x) read out as a probability
+        assert ((history.d_real > 0) & (history.d_real < 1)).all()
+    assert history.snapshot_steps.tolist() == [0, 4, 6]
+    assert history.snapshots.shape == (3, 16, 2)
+    assert (np.diff(history.wall_time) > 0).all()
+    assert history.metadata["config"] == config.to_dict()
+    assert history.metadata["device"] == "cpu"
+
+
+def test_wasserstein_keeps_every_critic_weight_in_the_box():
+    G, D = players()
+    train(G, D, ring, small("wasserstein"), progress=False)
+    weights = torch.cat([p.detach().flatten() for p in D.parameters()])
+    assert weights.abs().max() == pytest.approx(0.01)  # clipped, and some sit on the bound
+
+
+def _gan(loss: str = "non-saturating") -> GAN:
+    G, D = players()
+    return GAN(
+        G,
+        D,
+        g_optimiser=torch.optim.Adam(G.parameters(), lr=1e-2),
+        d_optimiser=torch.optim.Adam(D.parameters(), lr=1e-2),
+        loss=get_loss(loss),
+        rng=torch.Generator().manual_seed(0),
+    )
+
+
+def test_the_discriminator_step_detaches_the_fake_batch():
+    gan = _gan()
+    g_before, d_before = parameters(gan.generator), parameters(gan.discriminator)
+    record = discriminator_step(gan, ring(32, torch.Generator().manual_seed(1)))
+    assert all(p.grad is None for p in gan.generator.parameters())  # no gradient reached G
+    assert bitwise_equal(parameters(gan.generator), g_before)
+    assert not bitwise_equal(parameters(gan.discriminator), d_before)
+    assert record.d_real.shape == record.d_fake.shape == (32, 1) and record.penalty is None
+
+
+def test_the_generator_step_moves_only_the_generator():
+    gan = _gan()
+    g_before, d_before = parameters(gan.generator), parameters(gan.discriminator)
+    generator_step(gan, 32)
+    assert bitwise_equal(parameters(gan.discriminator), d_before)
+    assert not bitwise_equal(parameters(gan.generator), g_before)
+
+
+@pytest.mark.parametrize("loss", ["non-saturating", "wgan-gp"])
+def test_train_makes_the_updates_of_a_hand_written_loop(loss):
+    # An independent reference: plain PyTorch, same streams; every bit of every weight agrees.
+    config = small(loss, steps=8)
+    G, D = players()
+    train(G, D, ring, config, progress=False)
+    G_ref, D_ref = players()
+    hand_written_loop(G_ref, D_ref, ring, config)
+    assert bitwise_equal(parameters(G, D), parameters(G_ref, D_ref))
+
+
+class Watch(nn.Module):
+    """Wraps a module; from forward call ``poison_from`` (1-based) on, outputs ``value``."""
+
+    def __init__(self, inner: nn.Module, poison_from: int, value: float, when_grad: bool = False):
+        super().__init__()
+        self.inner, self.poison_from, self.value = inner, poison_from, value
+        self.when_grad = when_grad
+        self.calls, self.threads_seen = 0, set()
+        self.latent_dim = getattr(inner, "latent_dim", None)
+
+    def forward(self, x):
+        self.threads_seen.add(torch.get_num_threads())
+        out = self.inner(x)
+        if self.when_grad and not torch.is_grad_enabled():
+            return out
+        self.calls += 1
+        return out * self.value if self.calls >= self.poison_from else out
+
+
+def test_a_nan_in_the_discriminator_stops_the_run_naming_step_network_and_loss(tmp_path):
+    G, D = players()
+    # non-saturating, n_critic 1: D runs three times a step (real, fake, then in G's step),
+    # so call 7 is the first call of step 3.
+    nan_d = Watch(D, poison_from=7, value=math.nan)
+    checkpoint = tmp_path / "run" / "checkpoint.pt"
+    with pytest.raises(TrainingDivergedError, match="step 3") as caught:
+        train(G, nan_d, ring, small("non-saturating"), progress=False, checkpoint=checkpoint)
+    error = caught.value
+    assert (error.step, error.network, error.series) == (3, "discriminator", "d_loss")
+    assert "discriminator" in str(error) and "'non-saturating'" in str(error)
+    assert math.isnan(error.value) and isinstance(error, RuntimeError)
+    assert not checkpoint.parent.exists()  # nothing written, not even the folder
+
+
+def test_an_inf_in_the_generator_update_names_the_generator():
+    G, D = players()
+    inf_g = Watch(G, poison_from=2, value=math.inf, when_grad=True)  # G's own step, from step 2
+    with pytest.raises(TrainingDivergedError) as caught:
+        train(inf_g, D, ring, small("least-squares"), progress=False)
+    assert (caught.value.step, caught.value.network) == (2, "generator")
+    assert caught.value.series in ("g_loss", "d_fake_g")
+
+
+def test_threads_are_pinned_during_the_run_and_restored_after_it():
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        G, D = players()
+        watched = Watch(D, poison_from=10**9, value=1.0)
+        train(G, watched, ring, small("hinge", threads=1), progress=False)
+        assert watched.threads_seen == {1} and torch.get_num_threads() == 2
+        with pytest.raises(TrainingDivergedError):
+            train(G, Watch(D, 1, math.nan), ring, small("hinge", threads=1), progress=False)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(previous)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_one_is_a_clear_error():
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        train(*players(), ring, small("hinge", device="cuda"), progress=False)
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available() or torch.backends.mps.is_available(), reason="an accelerator"
+)
+def test_auto_falls_back_to_the_cpu():
+    history = train(*players(), ring, small("hinge", device="auto", steps=1), progress=False)
+    assert history.metadata["device"] == "cpu"
+
+
+def test_silent_without_a_terminal_and_a_bar_when_asked(capsys):
+    train(*players(), ring, small("hinge"), progress=None)  # pytest's stderr is not a terminal
+    assert capsys.readouterr().err == ""
+    train(*players(), ring, small("hinge"), progress=False)
+    assert capsys.readouterr().err == ""
+    train(*players(), ring, small("hinge"), progress=True)
+    bar = capsys.readouterr().err
+    assert "D(x)=" in bar and "D(G(z))=" in bar and "L_D=" in bar and "L_G=" in bar
+
+
+def test_a_bar_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    train(*players(), ring, small("hinge"))
+    assert "6/6" in capsys.readouterr().err
+
+
+def test_snapshots_do_not_change_the_run():
+    def run(snapshot_every: int):
+        rng = torch.Generator().manual_seed(0)
+        G = DCGANGenerator(latent_dim=8, channels=4, generator=rng)
+        D = DCGANDiscriminator(channels=4, generator=rng)
+        images = lambda n, generator: torch.rand(n, 1, 16, 16, generator=generator) * 2 - 1  # noqa: E731
+        config = small("non-saturating", steps=3, snapshot_every=snapshot_every, batch_size=8)
+        return parameters(G, D), train(G, D, images, config, progress=False)
+
+    (every_step, h1), (at_the_end, h2) = run(1), run(100)
+    assert bitwise_equal(every_step, at_the_end)  # batch-norm statistics included
+    assert h1.snapshot_steps.tolist() == [0, 1, 2, 3] and h2.snapshot_steps.tolist() == [0, 3]
+    assert all(np.array_equal(getattr(h1, s), getattr(h2, s)) for s in SERIES)
+    np.testing.assert_array_equal(h1.snapshots[[0, 3]], h2.snapshots)
+
+
+@pytest.mark.parametrize(
+    "arguments, name",
+    [
+        ((nn.Linear(2, 2), MLPDiscriminator(), ring), "latent_dim"),
+        ((MLPGenerator(), "D", ring), "discriminator"),
+        ((MLPGenerator(), MLPDiscriminator(), "ring"), "data"),
+    ],
+)
+def test_bad_arguments_are_type_errors_naming_them(arguments, name):
+    with pytest.raises(TypeError, match=name):
+        train(*arguments, small("hinge"), progress=False)
+
+
+def test_a_config_must_be_a_train_config():
+    with pytest.raises(TypeError, match="config"):
+        train(*players(), ring, {"loss": "hinge"}, progress=False)
+
+
+def test_progress_must_be_a_bool():
+    with pytest.raises(TypeError, match="progress"):
+        train(*players(), ring, small("hinge"), progress="yes")
+
+
+def test_data_of_the_wrong_batch_size_is_named():
+    with pytest.raises(ValueError, match=r"data\(n, generator\)"):
+        train(*players(), lambda n, generator: ring(n + 1, generator), small("hinge"))
