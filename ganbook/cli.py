@@ -5,6 +5,7 @@ Usage::
     ganbook list
     ganbook run NAME [--profile P] [--device D] [--cache-dir DIR] [--force]
     ganbook figures --out DIR [--only PREFIX] [--profile P] [--device D] [--cache-dir DIR]
+    ganbook train DATASET --loss LOSS --steps N --seed S --out DIR [--device D] [--dry-run]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ganbook.experiments import PROFILES, experiment_names, get_experiment, run_
 from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
 from ganbook.figures import figure_names, get_figure
 from ganbook.figures.render import build_all, write_atomically
+from ganbook.training.cli import add_train_command, run_train
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--out", type=Path, required=True)
     figures.add_argument("--only", metavar="PREFIX", help="only figures whose names start so")
     _add_run_options(figures)
+    add_train_command(commands)
     return parser
 
 
@@ -84,6 +87,8 @@ def _figures(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ganbook`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.command == "train":
+        return run_train(args)
     try:
         {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
     except (ValueError, TypeError) as error:

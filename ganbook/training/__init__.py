@@ -3,6 +3,7 @@ r"""Training: one `train()` for every loss of the registry, its config, history 
 - ``config``: `TrainConfig`, every hyperparameter, with the papers' defaults per loss.
 - ``steps``: `discriminator_step` and `generator_step`, the two halves of the algorithm box.
 - ``loop``: `train`, which alternates them, checks for divergence and takes snapshots.
+- ``recorder``: the per-step series kept on the device, checked for NaN and Inf in batches.
 - ``history``: `History`, the per-step record, saved as ``.npz`` + JSON.
 - ``checkpoint``: the state between two steps, saved and resumed bit for bit.
 - ``datasets``, ``cli``: the named datasets and models of ``ganbook train``.
@@ -28,8 +29,14 @@ Examples
 from ganbook.training.checkpoint import load_checkpoint, save_checkpoint
 from ganbook.training.config import OPTIMISERS, PAPER_DEFAULTS, TrainConfig
 from ganbook.training.history import SERIES, History
-from ganbook.training.loop import CHECK_EVERY, TrainingDivergedError, train
-from ganbook.training.steps import GAN, discriminator_step, generator_step
+from ganbook.training.loop import (
+    CHECK_EVERY,
+    TrainingDivergedError,
+    reproducible_torch,
+    stream_seeds,
+    train,
+)
+from ganbook.training.steps import GAN, StepRecord, discriminator_step, generator_step
 
 __all__ = [
     "CHECK_EVERY",
@@ -38,11 +45,14 @@ __all__ = [
     "PAPER_DEFAULTS",
     "SERIES",
     "History",
+    "StepRecord",
     "TrainConfig",
     "TrainingDivergedError",
     "discriminator_step",
     "generator_step",
     "load_checkpoint",
+    "reproducible_torch",
     "save_checkpoint",
+    "stream_seeds",
     "train",
 ]

@@ -178,7 +178,7 @@ def test_instant_navigation_keeps_typesetting(browser, server):
     stamp = wait_for_typesetting(page)
     page.evaluate("window.gbSameDocument = true")
     click_path = [
-        ("nav.md-nav--primary", "The shift toy"),
+        ("nav.md-nav--primary", "The shift toy, exactly"),
         ("nav.md-nav--primary", "Notebook: training the shift toy"),
         ("nav.md-nav--primary", "Notation"),
         ("nav.md-nav--primary", "Rebuild the figures"),
