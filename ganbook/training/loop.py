@@ -148,9 +148,10 @@ def _real_batch(data: Sampler, state: RunState) -> torch.Tensor:
 
 def _one_step(data: Sampler, state: RunState) -> None:
     r"""``n_critic`` discriminator updates, then one generator update; records, no host wait."""
-    gan, config = state.gan, state.config
-    d_records = [discriminator_step(gan, _real_batch(data, state)) for _ in range(config.n_critic)]
-    state.recorder.add(d_records, generator_step(gan, config.batch_size))
+    gan, config, recorder = state.gan, state.config, state.recorder
+    for _ in range(config.n_critic):
+        recorder.discriminator(discriminator_step(gan, _real_batch(data, state)))
+    recorder.generator(generator_step(gan, config.batch_size))
     state.step += 1
 
 

@@ -2,9 +2,9 @@ r"""One discriminator update and one generator update: the two halves of the pap
 
 Each step returns a `StepRecord`: references to tensors it computed anyway (the loss, the raw
 outputs) and the per-parameter gradient norms, all left on the device. Nothing is copied to the
-host and nothing is reduced here: ``recorder`` does that for many steps at once. This module
-knows the players, their optimisers and the loss; it does not loop, sample real data, check for
-divergence or write files.
+host and nothing is reduced here: ``recorder`` copies the numbers out and reduces them later.
+This module knows the players, their optimisers and the loss; it does not loop, sample real
+data, check for divergence or write files.
 """
 
 from __future__ import annotations
@@ -67,13 +67,13 @@ class StepRecord(NamedTuple):
     penalty: torch.Tensor | None  # 0-d: the added penalty, None without one
     d_real: torch.Tensor | None  # D's raw outputs on the real batch (None for a G step)
     d_fake: torch.Tensor  # D's raw outputs on the generated batch
-    grad_norms: torch.Tensor  # (P,): ‖∇w‖₂ of each of the P parameters with a gradient
+    grad_norms: list[torch.Tensor]  # ‖∇w‖₂ of each parameter with a gradient, 0-d each
 
 
-def _grad_norms(optimiser: torch.optim.Optimizer) -> torch.Tensor:
-    r"""$\lVert\nabla w\rVert_2$ of every parameter the optimiser updates, shape (P,)."""
+def _grad_norms(optimiser: torch.optim.Optimizer) -> list[torch.Tensor]:
+    r"""$\lVert\nabla w\rVert_2$ of every parameter the optimiser updates (one fused call)."""
     grads = [p.grad for group in optimiser.param_groups for p in group["params"]]
-    return torch.stack(torch._foreach_norm([g for g in grads if g is not None]))
+    return list(torch._foreach_norm([g for g in grads if g is not None]))
 
 
 def _penalty(gan: GAN, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | None:

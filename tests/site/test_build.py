@@ -194,4 +194,5 @@ def test_no_page_is_a_placeholder():
     for page in (ROOT / "docs").rglob("*.md"):
         text = page.read_text()
         assert "PLACEHOLDER" not in text, page
-        assert len(text.split()) > 40, f"{page} is too short to be a page of the book"
+        if "\n::: " not in "\n" + text:  # API pages are rendered from docstrings
+            assert len(text.split()) > 40, f"{page} is too short to be a page of the book"
