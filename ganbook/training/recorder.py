@@ -69,9 +69,9 @@ class _Buffers:
     parameter) and the discriminator's raw outputs ([on real data,] on generated data)."""
 
     def __init__(self, rows: int, record: StepRecord, zero: torch.Tensor) -> None:
-        self.penalty = record.d_real is not None  # a discriminator update has a penalty column
+        self.of_discriminator = record.d_real is not None  # then a penalty column, real outputs
         self.zero = zero  # stands for "no penalty"
-        width = 1 + self.penalty + len(record.grad_norms)
+        width = 1 + self.of_discriminator + len(record.grad_norms)
         outputs = record.d_fake.numel() * (2 if record.d_real is not None else 1)
         self.scalars = torch.zeros(rows, width, dtype=zero.dtype, device=zero.device)
         self.outputs = torch.zeros(rows, outputs, dtype=record.d_fake.dtype, device=zero.device)
@@ -83,7 +83,7 @@ class _Buffers:
         if self.count == len(self._rows):
             raise RuntimeError(f"more than {self.count} updates recorded without a flush")
         scalar_row, output_row = self._rows[self.count]  # views made once, at allocation
-        if self.penalty:
+        if self.of_discriminator:
             penalty = self.zero if record.penalty is None else record.penalty
             torch.stack([record.loss, penalty, *record.grad_norms], out=scalar_row)
             torch.cat([record.d_real.reshape(-1), record.d_fake.reshape(-1)], out=output_row)
@@ -95,9 +95,9 @@ class _Buffers:
     def columns(self, logit: bool) -> torch.Tensor:
         r"""Shape (rows, 5): loss, penalty, D(x), D(G(z)), ‖∇‖₂ for every row (stale ones too)."""
         loss = self.scalars[:, 0]
-        penalty = self.scalars[:, 1] if self.penalty else torch.zeros_like(loss)
-        norm = torch.linalg.vector_norm(self.scalars[:, 1 + self.penalty :], dim=1)
-        if self.penalty:  # real outputs, then generated ones
+        penalty = self.scalars[:, 1] if self.of_discriminator else torch.zeros_like(loss)
+        norm = torch.linalg.vector_norm(self.scalars[:, 1 + self.of_discriminator :], dim=1)
+        if self.of_discriminator:  # real outputs, then generated ones
             half = self.outputs.shape[1] // 2
             d_real = _readout(self.outputs[:, :half], logit)
             d_fake = _readout(self.outputs[:, half:], logit)
