@@ -18,7 +18,8 @@ from ganbook.devices import DEVICE_CHOICES
 from ganbook.experiments import PROFILES, experiment_names, get_experiment, run_experiment
 from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
 from ganbook.figures import figure_names, get_figure
-from ganbook.figures.render import build_all, write_atomically
+from ganbook.figures.render import build_all
+from ganbook.training.atomic import atomic_write
 from ganbook.training.cli import add_train_command, run_train
 
 
@@ -80,7 +81,9 @@ def _figures(args: argparse.Namespace) -> None:
     )
     args.out.mkdir(parents=True, exist_ok=True)
     for rendered in built.figures.values():
-        write_atomically(args.out / rendered.spec.filename, rendered.path.read_bytes())
+        data = rendered.path.read_bytes()
+        target = args.out / rendered.spec.filename
+        atomic_write(target, lambda stream, data=data: stream.write(data))
     print(f"{len(built.figures)} figures written to {args.out}")
 
 

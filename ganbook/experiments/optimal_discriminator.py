@@ -22,11 +22,10 @@ from ganbook.data import gaussian_1d
 from ganbook.experiments.claims import claim
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
-from ganbook.experiments.runner import pinned_threads
 from ganbook.losses import get_loss
 from ganbook.models import LogisticDiscriminator, ShiftGenerator
 from ganbook.theory import gaussian_optimal_discriminator_logit, optimal_discriminator
-from ganbook.training import GAN, discriminator_step
+from ganbook.training import GAN, discriminator_step, reproducible_torch
 
 TOY = {"mu": 0.0, "sigma": 1.0}
 
@@ -146,7 +145,7 @@ def train_discriminator(
     is shared).
     """
     device, data_rng = context.device, context.generator(2 * offset)
-    with pinned_threads(1):
+    with reproducible_torch(1):
         # --8<-- [start:train_discriminator]
         for k in range(1, steps + 1):
             x = sample_real(batch_size, data_rng).to(device)  # x ~ p_data, (B, 1)

@@ -27,10 +27,9 @@ from ganbook.data import (
 from ganbook.experiments.claims import claim
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
-from ganbook.experiments.runner import pinned_threads
 from ganbook.losses import minimax_discriminator_loss
 from ganbook.models import MLPDiscriminator, MLPGenerator
-from ganbook.training import History, TrainConfig, train
+from ganbook.training import History, TrainConfig, reproducible_torch, train
 
 COVERAGE_RADIUS = 3.0  # a sample is "on" a mode within 3 standard deviations of its centre
 
@@ -64,7 +63,7 @@ def plane_grid(extent: float, points: int) -> np.ndarray:
 @torch.no_grad()
 def evaluate(module: torch.nn.Module, points: np.ndarray, device: torch.device) -> np.ndarray:
     r"""``module`` applied to ``points`` (N, d) on ``device``, one thread; float64 on the host."""
-    with pinned_threads(1):
+    with reproducible_torch(1):
         x = torch.as_tensor(points, dtype=torch.float32, device=device)
         return module(x).double().cpu().numpy()
 

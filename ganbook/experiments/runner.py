@@ -8,13 +8,11 @@ corrupt or foreign, is recomputed and stored atomically.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from ganbook.experiments.result import (
     load_result,
     save_result,
 )
+from ganbook.training import reproducible_torch
 
 DEFAULT_CACHE_DIR = Path(".cache/ganbook")
 DEFAULT_THREADS = 2
@@ -44,17 +43,6 @@ class RunRecord:
     key: str
     hit: bool
     seconds: float
-
-
-@contextlib.contextmanager
-def pinned_threads(threads: int) -> Iterator[None]:
-    """Run the body with ``torch.set_num_threads(threads)``, restoring the old count after."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def cache_key(
@@ -129,7 +117,7 @@ def run_experiment(
             log.warning("ganbook: discarding cache entry of %s: %s", name, error)
             shutil.rmtree(path, ignore_errors=True)
     context = RunContext(device=torch_device, seed=exp.seed, profile=profile)
-    with pinned_threads(threads):
+    with reproducible_torch(threads):
         result = exp.compute(params, context)
     if not isinstance(result, ExperimentResult):
         raise TypeError(f"experiment {name!r} returned {type(result).__name__}, not a result")

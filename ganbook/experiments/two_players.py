@@ -24,10 +24,9 @@ from ganbook.data import (
 from ganbook.experiments.claims import claim
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
-from ganbook.experiments.runner import pinned_threads
 from ganbook.losses import minimax_discriminator_loss
 from ganbook.models import LogisticDiscriminator, MLPDiscriminator, MLPGenerator, ShiftGenerator
-from ganbook.training import TrainConfig, train
+from ganbook.training import TrainConfig, reproducible_torch, train
 
 TOY = {"mu": 2.0, "sigma": 1.0}
 LOG4 = float(np.log(4.0))
@@ -94,7 +93,7 @@ def simultaneous_play(start, lr: float, steps: int, mu, sigma, nodes) -> np.ndar
     \eta\,\partial_{\phi_1}\bar V$, both from the same point; returns the (steps + 1, 2) path."""
     path = np.empty((steps + 1, 2))
     path[0] = start
-    with pinned_threads(1):  # tiny tensors: a second thread only adds overhead
+    with reproducible_torch(1):  # tiny tensors: a second thread only adds overhead
         for k in range(steps):
             field = play_field(path[k, 0], path[k, 1], mu, sigma, nodes)
             path[k + 1] = path[k] + lr * np.array([field[0], field[1]])

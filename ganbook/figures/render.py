@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from ganbook.experiments.result import ExperimentResult
 from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, RunRecord, run_experiment
 from ganbook.figures.registry import FigureSpec, figure_names, get_figure
 from ganbook.figures.style import book_style, figure_bytes
+from ganbook.training.atomic import atomic_write
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,6 @@ def _figure_key(spec: FigureSpec, records: dict[str, RunRecord]) -> str:
         "experiments": {name: record.key for name, record in sorted(records.items())},
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file and one rename: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the site must be readable by a server
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def render_figure(
@@ -84,7 +69,7 @@ def render_figure(
     with book_style():
         drawn = spec.draw(results)
         data = drawn if isinstance(drawn, bytes) else figure_bytes(drawn, spec.format)
-    write_atomically(path, data)
+    atomic_write(path, lambda stream: stream.write(data))
     return RenderedFigure(spec, path, results, records, rendered=True)
 
 
