@@ -5,6 +5,7 @@ Usage::
     ganbook list
     ganbook run NAME [--profile P] [--device D] [--cache-dir DIR] [--force]
     ganbook figures --out DIR [--only PREFIX] [--profile P] [--device D] [--cache-dir DIR]
+    ganbook claims [--seed-offset N] [--only EXPERIMENT] [--profile P] [--threads T] [--list]
     ganbook train DATASET --loss LOSS --steps N --seed S --out DIR [--device D] [--dry-run]
 """
 
@@ -42,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--out", type=Path, required=True)
     figures.add_argument("--only", metavar="PREFIX", help="only figures whose names start so")
     _add_run_options(figures)
+    claims = commands.add_parser(
+        "claims",
+        help="run the experiments (seeds shifted by --seed-offset) and check every claim",
+        description="Run every experiment (or one) with every seed shifted by N, check every "
+        "claim of the book, print one line per claim and exit 1 if any broke.",
+    )
+    claims.add_argument("--seed-offset", type=int, default=0, metavar="N")
+    claims.add_argument("--only", metavar="EXPERIMENT", help="only this experiment's claims")
+    claims.add_argument("--list", action="store_true", help="list the claims; run nothing")
+    _add_run_options(claims)
     add_train_command(commands)
     return parser
 
@@ -87,12 +98,46 @@ def _figures(args: argparse.Namespace) -> None:
     print(f"{len(built.figures)} figures written to {args.out}")
 
 
+def _claims(args: argparse.Namespace) -> int:
+    from ganbook.experiments.claims import all_claims, outcomes_for
+
+    chosen = [c for c in all_claims() if args.only is None or c.experiment == args.only]
+    if args.only is not None:
+        get_experiment(args.only)  # a clear error for an unknown name
+    if args.list:
+        for item in chosen:
+            print(f"{item.id}: {item.statement}")
+        return 0
+    if args.seed_offset < 0:
+        raise ValueError(f"--seed-offset must be a non-negative int, got {args.seed_offset}")
+    names = sorted({c.experiment for c in chosen}, key=experiment_names().index)
+    held = broke = 0
+    for name in names:
+        result, record = run_experiment(
+            name,
+            profile=args.profile,
+            device=args.device,
+            cache_dir=args.cache_dir,
+            threads=args.threads,
+            seed_offset=args.seed_offset,
+        )
+        state = "cache hit" if record.hit else f"computed in {record.seconds:.1f} s"
+        print(f"# {name} (seed offset {args.seed_offset}, {state})", flush=True)
+        for outcome in outcomes_for(name, result, args.profile):
+            print(outcome.describe(), flush=True)
+            held, broke = held + outcome.held, broke + (not outcome.held)
+    print(f"{held} held, {broke} broke, seed offset {args.seed_offset}, profile {args.profile}")
+    return 1 if broke else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ganbook`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "train":
         return run_train(args)
     try:
+        if args.command == "claims":
+            return _claims(args)
         {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
     except (ValueError, TypeError) as error:
         print(f"ganbook: error: {error}", file=sys.stderr)

@@ -138,15 +138,40 @@ def gradient_penalty(
     k = require_positive("target", target)
     one_sided = require_bool("one_sided", one_sided)
     rng = require_generator("rng", rng)
+    x_hat = interpolation_points(real, fake, rng)  # x̂ = x + α(x̃ − x), one α per example
+    norms = torch.linalg.vector_norm(_input_gradients(critic, x_hat), dim=1)  # ‖∇D(x̂_i)‖₂
+    return penalty_of_gradient_norms(norms, target=k, one_sided=one_sided)
+    # --8<-- [end:gradient_penalty]
+
+
+def interpolation_points(
+    real: torch.Tensor, fake: torch.Tensor, rng: torch.Generator | None
+) -> torch.Tensor:
+    r"""The points $\hat x_i = x_i + \alpha_i(\tilde x_i - x_i)$, $\alpha_i \sim U[0, 1)$.
+
+    One $\alpha$ per example (the first axis), drawn from ``rng`` on the device of ``real``;
+    both inputs are detached. `gradient_penalty` evaluates the critic's gradient there; the
+    ensemble trainer draws each member's points with this function from that member's stream.
+    """
     alpha_shape = (real.shape[0],) + (1,) * (real.dim() - 1)  # one α per example
     alpha = torch.rand(alpha_shape, generator=rng, device=real.device, dtype=real.dtype)
-    x_hat = real.detach() + alpha * (fake.detach() - real.detach())  # x̂ = x + α(x̃ - x)
-    norms = torch.linalg.vector_norm(_input_gradients(critic, x_hat), dim=1)  # ‖∇D(x̂_i)‖₂
-    excess = norms / k - 1.0
+    return real.detach() + alpha * (fake.detach() - real.detach())  # x̂ = x + α(x̃ - x)
+
+
+def penalty_of_gradient_norms(
+    norms: torch.Tensor, *, target: float = 1.0, one_sided: bool = False
+) -> torch.Tensor:
+    r"""$\frac{1}{N}\sum_i \bigl(\lVert \nabla D(\hat x_i) \rVert_2 / K - 1\bigr)^2$ over the last axis.
+
+    ``norms`` holds the per-example gradient norms along its last axis (shape ``(N,)``, or
+    ``(members, N)`` for a stacked ensemble, which gives one penalty per member). With
+    ``one_sided`` only norms above the target are penalised: $\max(0, \lVert\nabla D\rVert/K -
+    1)^2$.
+    """
+    excess = norms / target - 1.0
     if one_sided:
         excess = F.relu(excess)  # max(0, ‖∇D‖/K - 1)
-    return (excess**2).mean()
-    # --8<-- [end:gradient_penalty]
+    return (excess**2).mean(dim=-1)
 
 
 def r1_penalty(critic: Critic, real: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,13 @@
 """Named, parameterised, cached computations whose results feed figures and prose."""
 
-from ganbook.experiments.claims import ClaimFailedError, check_claims, claim, claims_for
+from ganbook.experiments.claims import (
+    ClaimFailedError,
+    ClaimOutcome,
+    all_claims,
+    check_claims,
+    claim,
+    claims_for,
+)
 from ganbook.experiments.registry import (
     PROFILES,
     Experiment,
@@ -15,10 +22,12 @@ from ganbook.experiments.runner import RunRecord, run_experiment
 __all__ = [
     "PROFILES",
     "ClaimFailedError",
+    "ClaimOutcome",
     "Experiment",
     "ExperimentResult",
     "RunContext",
     "RunRecord",
+    "all_claims",
     "check_claims",
     "claim",
     "claims_for",

@@ -16,7 +16,14 @@ PACKAGE = "ganbook"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 #: Modules that only import others to register them: following them would tie every experiment
 #: to every other one.
-REGISTRATION_MODULES = frozenset({"ganbook.experiments.catalogue", "ganbook.figures.catalogue"})
+REGISTRATION_MODULES = frozenset(
+    {
+        "ganbook.experiments.catalogue",
+        "ganbook.figures.catalogue",
+        "ganbook.experiments.claims",  # claims are checked on results, never part of a key
+        "ganbook.claims",
+    }
+)
 
 
 def _module_path(module: str) -> Path | None:

@@ -7,14 +7,17 @@ test suite only), ``standard`` (the published site) and ``full`` (longer runs, m
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
-from ganbook._checks import require_choice
+from ganbook._checks import require_choice, require_positive_int
 from ganbook.experiments.result import ExperimentResult
 
 PROFILES = ("test", "standard", "full")
@@ -22,27 +25,83 @@ PROFILES = ("test", "standard", "full")
 site), ``full`` (longer runs, more seeds)."""
 
 
+def _stream_key(name: str) -> int:
+    r"""A stable 32-bit integer for a stream name (the first bytes of its SHA-256)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a random stream needs a non-empty name, got {name!r}")
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")
+
+
+def derived_seed(seed: int, *path: str | int) -> int:
+    r"""A 63-bit seed for the stream ``path`` of ``seed``, from ``numpy.random.SeedSequence``.
+
+    $$
+    s_{\text{path}} = \operatorname{SeedSequence}(\text{entropy}=s,
+    \ \text{spawn\_key}=\text{path}).\text{generate\_state}(1)
+    $$
+
+    Names are hashed to integers. Different ``(seed, path)`` give independent streams: in
+    particular stream ``"a"`` of seed $s + 1$ is not stream ``"b"`` of seed $s$, which
+    ``seed + k`` arithmetic would give.
+
+    Examples
+    --------
+    >>> derived_seed(0, "init") == derived_seed(0, "init")
+    True
+    >>> derived_seed(0, "data") == derived_seed(1, "init")
+    False
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    key = tuple(_stream_key(p) if isinstance(p, str) else int(p) for p in path)
+    state = np.random.SeedSequence(entropy=seed, spawn_key=key).generate_state(2, np.uint32)
+    return int(state[0]) | (int(state[1] & 0x7FFFFFFF) << 32)
+
+
 @dataclass(frozen=True)
 class RunContext:
-    """What the runner hands to an experiment besides its parameters.
+    r"""What the runner hands to an experiment besides its parameters.
+
+    Every random stream of an experiment comes from :meth:`stream` (a named stream of the
+    experiment's seed) or from the contexts of :meth:`members` (one per member of a seed
+    ensemble), never from seed arithmetic.
 
     Parameters
     ----------
     device : torch.device
         Where tensors are created and models trained.
     seed : int
-        The experiment's seed; build every ``torch.Generator`` from it.
+        The experiment's seed, shifted by the reseed check's offset when there is one.
     profile : str
         The profile being run (for information: the parameters already reflect it).
+    member : int or None
+        The index of this context in its ensemble (:meth:`members`), None for the experiment's.
     """
 
     device: torch.device
     seed: int
     profile: str
+    member: int | None = None
 
-    def generator(self, offset: int = 0) -> torch.Generator:
-        """A CPU ``torch.Generator`` seeded with ``seed + offset``."""
-        return torch.Generator().manual_seed(self.seed + offset)
+    def stream(self, name: str) -> torch.Generator:
+        r"""A CPU ``torch.Generator`` for the stream ``name`` of this seed (`derived_seed`)."""
+        return torch.Generator().manual_seed(derived_seed(self.seed, name))
+
+    def stream_seed(self, name: str) -> int:
+        r"""The integer seed of the stream ``name`` (for APIs that take a seed, e.g. a config)."""
+        return derived_seed(self.seed, name)
+
+    def members(self, count: int) -> list[RunContext]:
+        r"""The contexts of a seed ensemble of ``count`` members.
+
+        Member $k$ has the seed ``derived_seed(seed, "member", k)``: independent of every other
+        member and of every member of another experiment seed.
+        """
+        count = require_positive_int("count", count)
+        return [
+            dataclasses.replace(self, seed=derived_seed(self.seed, "member", k), member=k)
+            for k in range(count)
+        ]
 
 
 @dataclass(frozen=True)

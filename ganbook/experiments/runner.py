@@ -46,7 +46,12 @@ class RunRecord:
 
 
 def cache_key(
-    exp: Experiment, params: dict, device: torch.device, threads: int, profile: str
+    exp: Experiment,
+    params: dict,
+    device: torch.device,
+    threads: int,
+    profile: str,
+    seed_offset: int = 0,
 ) -> str:
     """SHA-256 over everything the result of ``exp`` depends on.
 
@@ -57,7 +62,7 @@ def cache_key(
         "experiment": exp.name,
         "profile": profile,
         "params": params,
-        "seed": exp.seed,
+        "seed": exp.seed + seed_offset,
         "source": source_fingerprint(exp.module),
         "torch": torch.__version__,
         "numpy": np.__version__,
@@ -81,6 +86,7 @@ def run_experiment(
     cache_dir: str | Path = DEFAULT_CACHE_DIR,
     threads: int = DEFAULT_THREADS,
     force: bool = False,
+    seed_offset: int = 0,
 ) -> tuple[ExperimentResult, RunRecord]:
     """Return the result of experiment ``name``, from the cache when it is there and valid.
 
@@ -98,6 +104,9 @@ def run_experiment(
         CPU threads for torch, pinned during the run (results depend on it).
     force : bool
         Recompute even on a cache hit.
+    seed_offset : int
+        Shift the experiment's seed by this much (the reseed check, ``ganbook claims
+        --seed-offset``); 0 runs the published seed. The offset is part of the cache key.
 
     Returns
     -------
@@ -106,7 +115,10 @@ def run_experiment(
     exp = get_experiment(name)
     params = exp.params_for(profile)
     torch_device = resolve_device(device)
-    key = cache_key(exp, params, torch_device, threads, profile)
+    if isinstance(seed_offset, bool) or not isinstance(seed_offset, int) or seed_offset < 0:
+        raise ValueError(f"seed_offset must be a non-negative int, got {seed_offset!r}")
+    seed = exp.seed + seed_offset
+    key = cache_key(exp, params, torch_device, threads, profile, seed_offset)
     path = entry_path(Path(cache_dir), name, key)
     started = time.perf_counter()
     if path.exists() and not force:
@@ -116,7 +128,7 @@ def run_experiment(
         except CorruptResultError as error:
             log.warning("ganbook: discarding cache entry of %s: %s", name, error)
             shutil.rmtree(path, ignore_errors=True)
-    context = RunContext(device=torch_device, seed=exp.seed, profile=profile)
+    context = RunContext(device=torch_device, seed=seed, profile=profile)
     with reproducible_torch(threads):
         result = exp.compute(params, context)
     if not isinstance(result, ExperimentResult):
@@ -126,7 +138,8 @@ def run_experiment(
         {
             "experiment": name,
             "profile": profile,
-            "seed": exp.seed,
+            "seed": seed,
+            "seed_offset": seed_offset,
             "device": torch_device.type if exp.uses_torch_device else "any",
             "steps": params.get("steps"),
             "threads": threads,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import matplotlib
 
-from ganbook.experiments.claims import check_claims
+from ganbook.experiments.claims import ClaimFailedError, ClaimOutcome, outcomes_for
 from ganbook.experiments.fingerprint import source_fingerprint
 from ganbook.experiments.registry import experiment_names
 from ganbook.experiments.result import ExperimentResult
@@ -80,6 +80,7 @@ class BuildOutput:
     results: dict[str, ExperimentResult]
     records: dict[str, RunRecord]
     figures: dict[str, RenderedFigure]
+    outcomes: list[ClaimOutcome]
 
 
 def build_all(
@@ -90,6 +91,7 @@ def build_all(
     threads: int = DEFAULT_THREADS,
     report: Callable[[str], None] = lambda line: None,
     only: str | None = None,
+    check: bool = True,
 ) -> BuildOutput:
     """Run every registered experiment, then render every registered figure, through the cache.
 
@@ -97,22 +99,31 @@ def build_all(
     checked) and one per figure (rendered or cache hit). Every claim about an experiment
     (:mod:`ganbook.experiments.claims`) is checked before anything is drawn from it. With
     ``only``, just the figures whose names start with it are built, with their experiments.
+    Every claim is checked before anything is drawn; with ``check`` (the default) any broken
+    claim raises `ClaimFailedError` listing all of them, otherwise the outcomes are returned.
     """
     options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
-    results, records, figures = {}, {}, {}
+    results, records, figures, outcomes = {}, {}, {}, []
     chosen = [name for name in figure_names() if only is None or name.startswith(only)]
     needed = {exp for name in chosen for exp in get_figure(name).experiments}
     for name in experiment_names():
         if only is not None and name not in needed:
             continue
         results[name], records[name] = run_experiment(name, **options)
-        checked = check_claims(name, results[name], profile)
+        checked = outcomes_for(name, results[name], profile)
+        outcomes += checked
         state = "cache hit" if records[name].hit else "computed"
+        broken = sum(not o.held for o in checked)
         report(
             f"experiment {name}: {state} in {records[name].seconds:.2f} s, "
-            f"{checked} claim{'s' if checked != 1 else ''} checked"
+            f"{len(checked)} claim{'s' if len(checked) != 1 else ''} checked"
+            + (f", {broken} BROKE" if broken else "")
         )
+    broken = [o for o in outcomes if not o.held]
+    if broken and check:
+        lines = "\n".join(o.describe() for o in broken)
+        raise ClaimFailedError(f"{len(broken)} of {len(outcomes)} claims broke:\n{lines}")
     for name in chosen:
         figures[name] = render_figure(name, **options)
         report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
-    return BuildOutput(results, records, figures)
+    return BuildOutput(results, records, figures, outcomes)

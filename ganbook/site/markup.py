@@ -1,12 +1,15 @@
-r"""The two Markdown directives that put computed content into pages.
+r"""The three Markdown directives that put computed content into pages.
 
 ``{{ figure NAME }}``
     inserts the registered figure ``NAME`` with its caption and provenance;
 ``{{ result EXPERIMENT.KEY [FORMAT] }}``
     inserts the scalar ``KEY`` of experiment ``EXPERIMENT``, formatted with the Python format
-    spec ``FORMAT`` (default ``.3g``).
+    spec ``FORMAT`` (default ``.3g``);
+``{{ claim EXPERIMENT.NAME }}``
+    marks the sentence before it as the one the claim ``EXPERIMENT.NAME`` checks: a small link
+    to its row in the claims ledger, which links back here.
 
-Anything else written between ``{{`` and ``}}`` with the word ``figure`` or ``result`` is an error,
+Anything else written between ``{{`` and ``}}`` with the word ``figure``, ``result`` or ``claim`` is an error,
 so a typo fails the build instead of showing raw braces. A backslash before the braces
 (``\{{ result ... }}``) writes the directive literally, for pages that document it.
 """
@@ -17,8 +20,11 @@ import html
 import re
 from collections.abc import Callable
 
-DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result)\b(?P<body>[^}]*)\}\}")
-ESCAPED = re.compile(r"\\(\{\{\s*(?:figure|result)\b)")
+from ganbook.figures.captions import format_value as format_scalar
+
+DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result|claim)\b(?P<body>[^}]*)\}\}")
+ESCAPED = re.compile(r"\\(\{\{\s*(?:figure|result|claim)\b)")
+CLAIM_BODY = re.compile(r"^\s*(?P<id>[\w-]+\.[\w-]+)\s*$")
 RESULT_BODY = re.compile(r"^\s*(?P<exp>[\w-]+)\.(?P<key>[\w-]+)(?:\s+(?P<fmt>[^\s}]+))?\s*$")
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 FIGURE_BODY = re.compile(r"^\s*(?P<name>[\w-]+)\s*$")
@@ -26,23 +32,6 @@ FIGURE_BODY = re.compile(r"^\s*(?P<name>[\w-]+)\s*$")
 
 class MarkupError(ValueError):
     """A directive names an unknown figure, experiment or key, or is malformed."""
-
-
-def format_scalar(value: float | int | str | bool, spec: str | None) -> str:
-    """Format a result for prose: ``spec`` for numbers (default ``.3g``), strings unchanged.
-
-    Examples
-    --------
-    >>> format_scalar(0.000391, None)
-    '0.000391'
-    >>> format_scalar(1234.5678, ",.1f")
-    '1,234.6'
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return format(value, spec or (".3g" if isinstance(value, float) else "d"))
 
 
 def result_html(experiment: str, key: str, text: str) -> str:
@@ -57,6 +46,7 @@ def expand(
     figure: Callable[[str], str],
     result: Callable[[str, str, str | None], str],
     where: str,
+    claim: Callable[[str], str] | None = None,
 ) -> str:
     """Replace every directive in ``markdown``; raise :class:`MarkupError` naming ``where``."""
 
@@ -69,6 +59,11 @@ def expand(
                 "put the number outside the formula"
             )
         try:
+            if kind == "claim":
+                parsed = CLAIM_BODY.match(body)
+                if not parsed or claim is None:
+                    raise MarkupError(f"malformed directive {match.group(0)!r}")
+                return claim(parsed["id"])
             if kind == "figure":
                 parsed = FIGURE_BODY.match(body)
                 if not parsed:
@@ -83,3 +78,19 @@ def expand(
             raise MarkupError(f"{where}: {message}") from error
 
     return ESCAPED.sub(r"\1", DIRECTIVE.sub(replace, markdown))
+
+
+def claim_ids_in(markdown: str) -> list[str]:
+    """The claim ids cited by ``{{ claim ... }}`` directives in ``markdown``, in order."""
+    ids = []
+    for match in DIRECTIVE.finditer(markdown):
+        if match.group(1) == "claim":
+            parsed = CLAIM_BODY.match(match.group("body"))
+            if parsed:
+                ids.append(parsed["id"])
+    return ids
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The HTML id of a claim's marker on its page (ledger rows use ``ledger-`` + the same)."""
+    return "claim-" + re.sub(r"[^\w-]", "-", claim_id)

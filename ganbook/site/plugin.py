@@ -30,7 +30,16 @@ from ganbook.devices import DEVICE_CHOICES
 from ganbook.experiments import PROFILES
 from ganbook.experiments.fingerprint import module_closure
 from ganbook.figures.render import RenderedFigure, build_all
-from ganbook.site.markup import MarkupError, expand, format_scalar, result_html
+from ganbook.figures.captions import fill_template
+from ganbook.site.ledger import LEDGER_URI, ledger_markdown
+from ganbook.site.markup import (
+    MarkupError,
+    claim_anchor,
+    claim_ids_in,
+    expand,
+    format_scalar,
+    result_html,
+)
 from ganbook.site.mathjax import add_mathjax_files
 from ganbook.site.notebooks import key_notebook_cache_on_package, strip_mathjax2
 
@@ -70,11 +79,41 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         except (ValueError, TypeError, RuntimeError, AssertionError) as error:
             raise PluginError(f"ganbook: {error}") from error
         self.results, self.figures = built.results, built.figures
+        self.claims = {o.claim.id: o for o in built.outcomes}
         for rendered in self.figures.values():
             uri = f"figures/{rendered.spec.filename}"
             files.append(File.generated(config, uri, abs_src_path=str(rendered.path)))
         add_mathjax_files(files, config, self.project_root)
+        files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
         return files
+
+    def _ledger(self, files: Files) -> str:
+        """The claims ledger, with each claim linked to the page whose marker cites it."""
+        citations: dict[str, tuple[str, str]] = {}
+        for file in files.documentation_pages():
+            if file.abs_src_path is None or not file.src_uri.endswith(".md"):
+                continue
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+            title = next(
+                (line[2:].strip() for line in text.splitlines() if line.startswith("# ")),
+                file.src_uri,
+            )
+            for claim_id in claim_ids_in(text):
+                if claim_id in citations:
+                    raise PluginError(
+                        f"ganbook: claim {claim_id} is cited twice ({citations[claim_id][0]} and "
+                        f"{file.src_uri}); a claim checks one sentence"
+                    )
+                url = get_relative_url(file.url, "reference/claims/")
+                citations[claim_id] = (title, url)
+        seeds = sorted({r.meta.get("seed_offset", 0) for r in self.results.values()})
+        note = (
+            "Results come from the published seeds."
+            if seeds == [0]
+            else f"Results come from the seeds shifted by {seeds}."
+        )
+        outcomes = list(self.claims.values())
+        return ledger_markdown(outcomes, citations, profile=self.config.profile, seed_note=note)
 
     def on_page_markdown(self, markdown, page, config, files):
         try:
@@ -83,6 +122,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 figure=lambda name: self._figure_html(name, page),
                 result=self._result_html,
                 where=page.file.src_uri,
+                claim=lambda claim_id: self._claim_html(claim_id, page),
             )
         except MarkupError as error:
             raise PluginError(f"ganbook: {error}") from error
@@ -97,17 +137,31 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         value = self.results[experiment].scalar(key)
         return result_html(experiment, key, format_scalar(value, spec))
 
+    def _claim_html(self, claim_id: str, page) -> str:
+        if claim_id not in self.claims:
+            raise KeyError(f"unknown claim {claim_id!r}; the ledger lists the known ones")
+        outcome = self.claims[claim_id]
+        anchor = claim_anchor(claim_id)
+        href = get_relative_url(LEDGER_URI.replace(".md", "/"), page.file.url)
+        title = html.escape(f"Checked at build: {outcome.claim.statement}", quote=True)
+        return (
+            f'<a class="gb-claim" id="{anchor}" href="{href}#ledger-{anchor}" '
+            f'title="{title}">✓</a>'
+        )
+
     def _figure_html(self, name: str, page) -> str:
         if name not in self.figures:
             raise KeyError(f"unknown figure {name!r}; known: {', '.join(sorted(self.figures))}")
         rendered = self.figures[name]
         spec = rendered.spec
+        caption = fill_template(spec.caption, rendered.results, f"caption of figure {name}")
+        alt = fill_template(spec.alt, rendered.results, f"alt text of figure {name}")
         src = get_relative_url(f"figures/{spec.filename}", page.file.url)
         provenance = " · ".join(_provenance(rendered, self.config.repo_blob_url))
         return (
             f'\n<figure class="gb-figure" id="fig-{name}" markdown="1">\n'
-            f'<img src="{src}" alt="{html.escape(spec.alt, quote=True)}">\n'
-            f'<figcaption markdown="1">\n{spec.caption}\n'
+            f'<img src="{src}" alt="{html.escape(alt, quote=True)}">\n'
+            f'<figcaption markdown="1">\n{caption}\n'
             f'<span class="gb-provenance">{provenance}</span>\n'
             "</figcaption>\n</figure>\n"
         )
@@ -117,7 +171,9 @@ def _provenance(rendered: RenderedFigure, blob_url: str) -> list[str]:
     parts = []
     for name, result in rendered.results.items():
         meta = result.meta
-        text = f"experiment <code>{name}</code>, seed {meta.get('seed')}"
+        members = result.scalars.get("members")
+        seeds = f"{members} seeds from seed {meta.get('seed')}" if members else None
+        text = f"experiment <code>{name}</code>, {seeds or 'seed ' + str(meta.get('seed'))}"
         text += f", device {meta.get('device')}"
         if meta.get("steps"):
             text += f", {meta['steps']:,} steps"

@@ -1,0 +1,3 @@
+r"""Claims about the experiments of `ganbook.experiments.least_squares`, checked at every build."""
+
+from __future__ import annotations

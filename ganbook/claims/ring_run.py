@@ -1,0 +1,3 @@
+r"""Claims about the experiments of `ganbook.experiments.ring_run`, checked at every build."""
+
+from __future__ import annotations
