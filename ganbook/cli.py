@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ganbook.devices import DEVICE_CHOICES
 from ganbook.experiments import PROFILES, experiment_names, get_experiment, run_experiment
-from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
+from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, compute_missing
 from ganbook.figures import figure_names, get_figure
 from ganbook.figures.render import build_all
 from ganbook.training.atomic import atomic_write
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--seed-offset", type=int, default=0, metavar="N")
     claims.add_argument("--only", metavar="EXPERIMENT", help="only this experiment's claims")
     claims.add_argument("--list", action="store_true", help="list the claims; run nothing")
+    claims.add_argument("--workers", type=int, default=2, help="processes for cache misses")
     _add_run_options(claims)
     add_train_command(commands)
     return parser
@@ -111,16 +112,18 @@ def _claims(args: argparse.Namespace) -> int:
     if args.seed_offset < 0:
         raise ValueError(f"--seed-offset must be a non-negative int, got {args.seed_offset}")
     names = sorted({c.experiment for c in chosen}, key=experiment_names().index)
+    options = {
+        "profile": args.profile,
+        "device": args.device,
+        "cache_dir": args.cache_dir,
+        "threads": args.threads,
+        "seed_offset": args.seed_offset,
+    }
+    computed = compute_missing(names, workers=args.workers, **options)
     held = broke = 0
     for name in names:
-        result, record = run_experiment(
-            name,
-            profile=args.profile,
-            device=args.device,
-            cache_dir=args.cache_dir,
-            threads=args.threads,
-            seed_offset=args.seed_offset,
-        )
+        result, record = run_experiment(name, **options)
+        record = computed.get(name, record)
         state = "cache hit" if record.hit else f"computed in {record.seconds:.1f} s"
         print(f"# {name} (seed offset {args.seed_offset}, {state})", flush=True)
         for outcome in outcomes_for(name, result, args.profile):

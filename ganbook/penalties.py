@@ -161,7 +161,7 @@ def interpolation_points(
 def penalty_of_gradient_norms(
     norms: torch.Tensor, *, target: float = 1.0, one_sided: bool = False
 ) -> torch.Tensor:
-    r"""$\frac{1}{N}\sum_i \bigl(\lVert \nabla D(\hat x_i) \rVert_2 / K - 1\bigr)^2$ over the last axis.
+    r"""$\frac{1}{N}\sum_i \bigl(\lVert \nabla D(\hat x_i) \rVert_2 / K - 1\bigr)^2$, last axis.
 
     ``norms`` holds the per-example gradient norms along its last axis (shape ``(N,)``, or
     ``(members, N)`` for a stacked ensemble, which gives one penalty per member). With

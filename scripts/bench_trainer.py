@@ -5,7 +5,8 @@ Usage::
     .venv/bin/python scripts/bench_trainer.py [--device cpu|cuda|mps|auto] [--quick]
         [--rounds N] [--threads N]
 
-Prints one line per case ending in ``ratio trainer/hand = X.XX`` (medians over the rounds). Not a
+Prints one line per case ending in ``ratio trainer/hand = X.XX`` (medians over the rounds), then
+one line per seed-ensemble case ending in ``speed-up batched/loop = X.XX``. Not a
 test: timings depend on the machine. The logic lives in ``ganbook.training.benchmark``.
 """
 
@@ -13,7 +14,12 @@ from __future__ import annotations
 
 import argparse
 
-from ganbook.training.benchmark import format_row, run_benchmark
+from ganbook.training.benchmark import (
+    format_ensemble_row,
+    format_row,
+    run_benchmark,
+    run_ensemble_benchmark,
+)
 
 
 def main() -> None:
@@ -30,6 +36,10 @@ def main() -> None:
         device=args.device, threads=args.threads, rounds=rounds, quick=args.quick
     ):
         print(format_row(row), flush=True)
+    for row in run_ensemble_benchmark(
+        device=args.device, threads=args.threads, rounds=rounds, quick=args.quick
+    ):
+        print(format_ensemble_row(row), flush=True)
 
 
 if __name__ == "__main__":

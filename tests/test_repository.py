@@ -61,6 +61,21 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert "make test" in ci_lines
 
 
+def test_ci_builds_the_published_site_and_tests_it_in_the_browser():
+    lines = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    order = [lines.index("make test"), lines.index("make site")]
+    browser = next(i for i, line in enumerate(lines) if "GANBOOK_PUBLISHED_SITE=site" in line)
+    assert order[0] < order[1] < browser
+    assert "GANBOOK_PROFILE" not in " ".join(lines), "CI must build the published profile"
+    pages = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    assert "actions/cache" not in pages, "Pages must build cold, as CI does"
+    assert "GANBOOK_PUBLISHED_SITE=site" in pages
+
+
 @pytest.mark.parametrize(
     "workflow", sorted((ROOT / ".github" / "workflows").glob("*.yml")), ids=lambda p: p.name
 )

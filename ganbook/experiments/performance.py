@@ -10,7 +10,7 @@ import platform
 
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
-from ganbook.training.benchmark import CASES, run_benchmark
+from ganbook.training.benchmark import CASES, run_benchmark, run_ensemble_benchmark
 
 
 def case_key(case_name: str) -> str:
@@ -20,9 +20,9 @@ def case_key(case_name: str) -> str:
 
 @experiment(
     "trainer_benchmark",
-    params={"rounds": 3, "quick": False, "threads": 1},
-    test={"rounds": 1, "quick": True},
-    title="Steps per second of train() against a hand-written loop, A/B in one process",
+    params={"rounds": 3, "quick": False, "threads": 1, "members": 5, "hidden": 32},
+    test={"rounds": 1, "quick": True, "members": 2},
+    title="Steps per second of train() against a hand-written loop, and of seed ensembles",
 )
 def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
     rows = run_benchmark(
@@ -47,4 +47,21 @@ def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
         scalars[f"{key}_batch"] = row["batch_size"]
         scalars[f"{key}_n_critic"] = row["n_critic"]
     scalars["min_ratio"] = min(row["ratio"] for row in rows)
+    ensemble = run_ensemble_benchmark(
+        device=context.device.type,
+        threads=params["threads"],
+        members=params["members"],
+        hidden=params["hidden"],
+        rounds=params["rounds"],
+        quick=params["quick"],
+    )
+    scalars["ensemble_members"] = params["members"]
+    scalars["ensemble_hidden"] = params["hidden"]
+    for row in ensemble:
+        key = "ensemble_" + case_key(row["case"])
+        scalars[f"{key}_batched"] = row["batched_member_steps_per_s"]
+        scalars[f"{key}_loop"] = row["loop_member_steps_per_s"]
+        scalars[f"{key}_speedup"] = row["speedup"]
+        scalars[f"{key}_steps"] = row["steps"]
+        scalars[f"{key}_n_critic"] = row["n_critic"]
     return ExperimentResult(scalars=scalars)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from ganbook.devices import resolve_device
 from ganbook.experiments.fingerprint import source_fingerprint
 from ganbook.experiments.registry import Experiment, RunContext, get_experiment
 from ganbook.experiments.result import (
+    RESULT_FILE,
     CorruptResultError,
     ExperimentResult,
     load_result,
@@ -76,6 +79,45 @@ def cache_key(
 def entry_path(cache_dir: Path, name: str, key: str) -> Path:
     """Directory of the cache entry of experiment ``name`` with key ``key``."""
     return Path(cache_dir) / "experiments" / f"{name}-{key[:24]}"
+
+
+def is_cached(
+    name: str,
+    *,
+    profile: str = "standard",
+    device: str | torch.device = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+    seed_offset: int = 0,
+) -> bool:
+    """Whether experiment ``name`` has an entry under its current key (not verified here)."""
+    exp = get_experiment(name)
+    key = cache_key(
+        exp, exp.params_for(profile), resolve_device(device), threads, profile, seed_offset
+    )
+    return (entry_path(Path(cache_dir), name, key) / RESULT_FILE).is_file()
+
+
+def _run_and_record(name: str, options: dict) -> RunRecord:
+    """Worker side: compute (or read) one experiment into the cache; return its record."""
+    return run_experiment(name, **options)[1]
+
+
+def compute_missing(names: list[str], *, workers: int = 2, **options) -> dict[str, RunRecord]:
+    """Compute the cache misses among ``names`` in ``workers`` fresh ``spawn`` processes.
+
+    Each worker imports the code on disk and runs `run_experiment` (which pins its threads), so
+    the entries it stores are the bits a serial run would store. Returns the records of what was
+    computed; with ``workers`` = 1 or fewer than two misses, computes nothing (the caller's
+    serial pass does). ``options`` are `run_experiment`'s keyword arguments.
+    """
+    missing = [n for n in names if not is_cached(n, **options)]
+    if workers < 2 or len(missing) < 2:
+        return {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(missing)), mp_context=context) as pool:
+        futures = {name: pool.submit(_run_and_record, name, options) for name in missing}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def run_experiment(

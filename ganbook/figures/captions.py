@@ -14,9 +14,11 @@ from collections.abc import Mapping
 
 from ganbook.experiments.result import ExperimentResult
 
-__all__ = ["PLACEHOLDER", "fill_template", "format_value", "literal_text"]
+__all__ = ["PLACEHOLDER", "fill_template", "format_value", "literal_text", "typed_numbers"]
 
-PLACEHOLDER = re.compile(r"\{(?P<exp>[a-z][a-z0-9_]*)\.(?P<key>[A-Za-z0-9_]+)(?::(?P<fmt>[^{}]+))?\}")
+PLACEHOLDER = re.compile(
+    r"\{(?P<exp>[a-z][a-z0-9_]*)\.(?P<key>[A-Za-z0-9_]+)(?::(?P<fmt>[^{}]+))?\}"
+)
 r"""``{experiment.key}`` or ``{experiment.key:format}`` in a caption or alt-text template."""
 
 
@@ -66,3 +68,24 @@ def fill_template(template: str, results: Mapping[str, ExperimentResult], where:
 def literal_text(template: str) -> str:
     """``template`` with its placeholders removed: the words typed by hand."""
     return PLACEHOLDER.sub(" ", template)
+
+
+_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
+_NOTATION = re.compile(r"\b[123]-D\b|\bW1\b|\bR1\b|\bL2\b")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def typed_numbers(template: str) -> list[str]:
+    r"""The numbers typed by hand in a caption or alt-text template.
+
+    Placeholders are filled from results, so they are allowed; so are constants inside inline
+    math (``$\log 4$``) and the notation ``1-D``, ``2-D``, ``W1``, ``R1``, ``L2``. Anything
+    else that contains a digit is returned.
+
+    Examples
+    --------
+    >>> typed_numbers("after {ring_run.steps:,} steps, 400 of them on the 2-D ring")
+    ['400']
+    """
+    text = _NOTATION.sub(" ", _MATH.sub(" ", literal_text(template)))
+    return _NUMBER.findall(text)

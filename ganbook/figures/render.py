@@ -18,7 +18,13 @@ from ganbook.experiments.claims import ClaimFailedError, ClaimOutcome, outcomes_
 from ganbook.experiments.fingerprint import source_fingerprint
 from ganbook.experiments.registry import experiment_names
 from ganbook.experiments.result import ExperimentResult
-from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, RunRecord, run_experiment
+from ganbook.experiments.runner import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_THREADS,
+    RunRecord,
+    compute_missing,
+    run_experiment,
+)
 from ganbook.figures.registry import FigureSpec, figure_names, get_figure
 from ganbook.figures.style import book_style, figure_bytes
 from ganbook.training.atomic import atomic_write
@@ -92,6 +98,7 @@ def build_all(
     report: Callable[[str], None] = lambda line: None,
     only: str | None = None,
     check: bool = True,
+    workers: int = 1,
 ) -> BuildOutput:
     """Run every registered experiment, then render every registered figure, through the cache.
 
@@ -101,15 +108,19 @@ def build_all(
     ``only``, just the figures whose names start with it are built, with their experiments.
     Every claim is checked before anything is drawn; with ``check`` (the default) any broken
     claim raises `ClaimFailedError` listing all of them, otherwise the outcomes are returned.
+    With ``workers`` > 1 the experiments missing from the cache are first computed in that many
+    fresh ``spawn`` worker processes (the code on disk, not the code this process imported); the
+    results are the same bits as a serial run, since each experiment pins its own threads.
     """
     options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
     results, records, figures, outcomes = {}, {}, {}, []
     chosen = [name for name in figure_names() if only is None or name.startswith(only)]
     needed = {exp for name in chosen for exp in get_figure(name).experiments}
-    for name in experiment_names():
-        if only is not None and name not in needed:
-            continue
+    names = [n for n in experiment_names() if only is None or n in needed]
+    computed = compute_missing(names, workers=workers, **options)
+    for name in names:
         results[name], records[name] = run_experiment(name, **options)
+        records[name] = computed.get(name, records[name])
         checked = outcomes_for(name, results[name], profile)
         outcomes += checked
         state = "cache hit" if records[name].hit else "computed"
@@ -127,3 +138,4 @@ def build_all(
         figures[name] = render_figure(name, **options)
         report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
     return BuildOutput(results, records, figures, outcomes)
+

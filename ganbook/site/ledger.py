@@ -1,4 +1,4 @@
-r"""The claims ledger: a generated page listing every claim of the book and its status in this build.
+r"""The claims ledger: a generated page listing every claim of the book and its status.
 
 Each row names the chapter (linked to the sentence that makes the claim, through the marker that
 ``{{ claim EXPERIMENT.NAME }}`` leaves there), the statement, the values it was checked on and the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from ganbook.experiments.claims import ClaimOutcome
+from ganbook.experiments.claims import Claim, ClaimOutcome
 from ganbook.site.markup import claim_anchor
 
 LEDGER_URI = "reference/claims.md"
@@ -23,7 +23,8 @@ def _cell(text: str) -> str:
 
 
 def ledger_markdown(
-    outcomes: Sequence[ClaimOutcome],
+    claims: Sequence[Claim],
+    outcomes: Mapping[str, ClaimOutcome],
     citations: Mapping[str, tuple[str, str]],
     *,
     profile: str,
@@ -33,44 +34,55 @@ def ledger_markdown(
 
     Parameters
     ----------
-    outcomes : sequence of ClaimOutcome
-        Every claim checked in this build.
+    claims : sequence of Claim
+        Every claim of the book, in the book's order.
+    outcomes : mapping
+        Claim id to its outcome, for the claims checked in this build (those whose profiles
+        include the build's).
     citations : mapping
-        Claim id to ``(page title, relative URL of the page from the ledger)``.
+        Claim id to ``(page title, URL of the page relative to the ledger's URL)``; the link is
+        raw HTML, since its target is an id in raw HTML that Markdown's anchor check cannot see.
     profile : str
         The build's profile.
     seed_note : str
         One sentence about the seeds the results come from.
     """
-    held = sum(o.held for o in outcomes)
+    held = sum(o.held for o in outcomes.values())
+    unchecked = len(claims) - len(outcomes)
+    skipped = (
+        f" {unchecked} claims are about longer runs than this profile makes and were not checked."
+        if unchecked
+        else ""
+    )
     lines = [
         "# Claims ledger",
         "",
         f"Every sentence of this book about a computed result is checked by code when the site "
         f"is built. This build (profile `{profile}`) checked **{len(outcomes)} claims**: "
         f"**{held} held** and **{len(outcomes) - held} broke** (a build with a broken claim is "
-        f"not published). {seed_note} Each row links to the sentence it checks; the "
+        f"not published).{skipped} {seed_note} Each row links to the sentence it checks; the "
         "✓ after that sentence links back here. `ganbook claims --seed-offset N` re-runs every "
         "experiment with its seeds shifted by N and checks every claim again.",
         "",
         "| Chapter | Statement | Checked on (found → needed) | Status |",
         "| --- | --- | --- | --- |",
     ]
-    for outcome in outcomes:
-        item = outcome.claim
+    for item in claims:
+        outcome = outcomes.get(item.id)
         anchor = claim_anchor(item.id)
         if item.id in citations:
             title, url = citations[item.id]
-            chapter = f'<span id="ledger-{anchor}"></span>[{_cell(title)}]({url}#{anchor})'
+            chapter = f'<a id="ledger-{anchor}" href="{url}#{anchor}">{_cell(title)}</a>'
         else:
             chapter = f'<span id="ledger-{anchor}"></span>not cited'
-        if outcome.error is not None:
+        if outcome is None:
+            values, status = "not checked in this profile", "not checked"
+        elif outcome.error is not None:
             values = _cell(outcome.error)
         else:
-            values = "<br>".join(
-                _cell(f"{c.what}: {c.found} → {c.bound}") for c in outcome.checks
-            )
-        status = "held" if outcome.held else "**broke**"
+            values = "<br>".join(_cell(f"{c.what}: {c.found} → {c.bound}") for c in outcome.checks)
+        if outcome is not None:
+            status = "held" if outcome.held else "**broke**"
         lines.append(
             f"| {chapter} | {_cell(item.statement)} <br><code>{item.id}</code> | {values} | "
             f"{status} |"

@@ -9,8 +9,8 @@ r"""The three Markdown directives that put computed content into pages.
     marks the sentence before it as the one the claim ``EXPERIMENT.NAME`` checks: a small link
     to its row in the claims ledger, which links back here.
 
-Anything else written between ``{{`` and ``}}`` with the word ``figure``, ``result`` or ``claim`` is an error,
-so a typo fails the build instead of showing raw braces. A backslash before the braces
+Anything else written between ``{{`` and ``}}`` with the word ``figure``, ``result`` or ``claim``
+is an error, so a typo fails the build instead of showing raw braces. A backslash before the braces
 (``\{{ result ... }}``) writes the directive literally, for pages that document it.
 """
 
@@ -19,8 +19,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-
-from ganbook.figures.captions import format_value as format_scalar
 
 DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result|claim)\b(?P<body>[^}]*)\}\}")
 ESCAPED = re.compile(r"\\(\{\{\s*(?:figure|result|claim)\b)")

@@ -27,10 +27,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from ganbook.devices import DEVICE_CHOICES
-from ganbook.experiments import PROFILES
+from ganbook.experiments import PROFILES, all_claims
 from ganbook.experiments.fingerprint import module_closure
-from ganbook.figures.render import RenderedFigure, build_all
 from ganbook.figures.captions import fill_template
+from ganbook.figures.render import RenderedFigure, build_all
 from ganbook.site.ledger import LEDGER_URI, ledger_markdown
 from ganbook.site.markup import (
     MarkupError,
@@ -51,6 +51,7 @@ class GanbookConfig(Config):
     device = config_options.Choice(DEVICE_CHOICES, default="auto")
     profile = config_options.Choice(PROFILES, default="standard")
     threads = config_options.Type(int, default=2)
+    workers = config_options.Type(int, default=2)
     repo_blob_url = config_options.Type(str, default="")
 
 
@@ -60,6 +61,8 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
     def on_config(self, config):
         if self.config.threads < 1:
             raise PluginError(f"ganbook: threads must be at least 1, got {self.config.threads}")
+        if self.config.workers < 1:
+            raise PluginError(f"ganbook: workers must be at least 1, got {self.config.workers}")
         root = Path(config.config_file_path).parent
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.project_root = root
@@ -75,11 +78,13 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 cache_dir=self.cache_dir,
                 threads=self.config.threads,
                 report=lambda line: log.info("ganbook: %s", line),
+                workers=self.config.workers,
             )
         except (ValueError, TypeError, RuntimeError, AssertionError) as error:
             raise PluginError(f"ganbook: {error}") from error
         self.results, self.figures = built.results, built.figures
-        self.claims = {o.claim.id: o for o in built.outcomes}
+        self.outcomes = {o.claim.id: o for o in built.outcomes}
+        self.claims = {c.id: c for c in all_claims()}
         for rendered in self.figures.values():
             uri = f"figures/{rendered.spec.filename}"
             files.append(File.generated(config, uri, abs_src_path=str(rendered.path)))
@@ -112,8 +117,13 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             if seeds == [0]
             else f"Results come from the seeds shifted by {seeds}."
         )
-        outcomes = list(self.claims.values())
-        return ledger_markdown(outcomes, citations, profile=self.config.profile, seed_note=note)
+        return ledger_markdown(
+            list(self.claims.values()),
+            self.outcomes,
+            citations,
+            profile=self.config.profile,
+            seed_note=note,
+        )
 
     def on_page_markdown(self, markdown, page, config, files):
         try:
@@ -140,10 +150,11 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
     def _claim_html(self, claim_id: str, page) -> str:
         if claim_id not in self.claims:
             raise KeyError(f"unknown claim {claim_id!r}; the ledger lists the known ones")
-        outcome = self.claims[claim_id]
+        statement = self.claims[claim_id].statement
         anchor = claim_anchor(claim_id)
         href = get_relative_url(LEDGER_URI.replace(".md", "/"), page.file.url)
-        title = html.escape(f"Checked at build: {outcome.claim.statement}", quote=True)
+        checked = "Checked at build" if claim_id in self.outcomes else "Not checked in this profile"
+        title = html.escape(f"{checked}: {statement}", quote=True)
         return (
             f'<a class="gb-claim" id="{anchor}" href="{href}#ledger-{anchor}" '
             f'title="{title}">✓</a>'

@@ -24,9 +24,19 @@ from ganbook.losses import get_loss
 from ganbook.penalties import gradient_penalty
 from ganbook.training.config import TrainConfig
 from ganbook.training.datasets import get_dataset
+from ganbook.training.ensemble import train_ensemble
 from ganbook.training.loop import reproducible_torch, stream_seeds, train
 
-__all__ = ["CASES", "Case", "format_row", "hand_written_loop", "run_benchmark"]
+__all__ = [
+    "CASES",
+    "ENSEMBLE_CASES",
+    "Case",
+    "format_ensemble_row",
+    "format_row",
+    "hand_written_loop",
+    "run_benchmark",
+    "run_ensemble_benchmark",
+]
 
 
 @dataclass(frozen=True)
@@ -182,4 +192,104 @@ def format_row(row: dict) -> str:
         f"  n_critic {row['n_critic']}  {row['steps']} steps x {row['rounds']} rounds: "
         f"trainer {row['trainer_steps_per_s']:.1f} steps/s, hand {row['hand_steps_per_s']:.1f} "
         f"steps/s, by CPU time {row['cpu_time_ratio']:.2f}, ratio trainer/hand = {row['ratio']:.2f}"
+    )
+
+
+ENSEMBLE_CASES = (
+    Case("ring", "non-saturating", steps=300, quick_steps=20),
+    Case("ring", "wgan-gp", steps=60, quick_steps=5),
+)
+r"""Seed ensembles on the ring: one loss with $n_\text{critic} = 1$, WGAN-GP with the penalty."""
+
+
+def _ensemble_players(members: int, hidden: int, device: torch.device):
+    from ganbook.models import MLPDiscriminator, MLPGenerator
+
+    init = torch.Generator().manual_seed(0)
+    generators = [MLPGenerator(hidden=hidden, generator=init) for _ in range(members)]
+    discriminators = [MLPDiscriminator(hidden=hidden, generator=init) for _ in range(members)]
+    return [g.to(device) for g in generators], [d.to(device) for d in discriminators]
+
+
+def run_ensemble_benchmark(
+    *,
+    device: str = "cpu",
+    threads: int = 1,
+    members: int = 5,
+    hidden: int = 32,
+    rounds: int = 3,
+    quick: bool = False,
+) -> list[dict]:
+    r"""Time `train_ensemble` batched against the loop of ``members`` separate `train` runs.
+
+    Both train the same members (the same configs and seeds, so the same updates) on the ring,
+    taking turns, for ``rounds`` counted rounds after a warm-up round; medians are reported.
+
+    Returns
+    -------
+    list of dict
+        Per case: ``case``, ``members``, ``hidden``, ``steps``, ``n_critic``,
+        ``batched_member_steps_per_s`` and ``loop_member_steps_per_s`` (generator steps of
+        all members per second of wall clock) and ``speedup`` (batched / loop).
+    """
+    resolved = resolve_device(device)
+    dataset = get_dataset("ring")
+    sampler = dataset.make_sampler(torch.device("cpu"))  # CPU batches, moved by the trainer
+    rows = []
+    with reproducible_torch(threads):
+        for case in ENSEMBLE_CASES:
+            steps = case.quick_steps if quick else case.steps
+            configs = [
+                TrainConfig.for_loss(
+                    case.loss, **dataset.overrides, steps=steps, seed=k, device=resolved.type,
+                    threads=threads,
+                )
+                for k in range(members)
+            ]
+            seconds: dict[bool, list[float]] = {True: [], False: []}
+            for round_ in range(rounds + 1):
+                for batched in (True, False) if round_ % 2 == 0 else (False, True):
+                    generators, discriminators = _ensemble_players(members, hidden, resolved)
+                    wall, _ = _seconds(
+                        partial(
+                            train_ensemble, generators, discriminators, sampler, configs,
+                            batched=batched,
+                        ),
+                        resolved,
+                    )
+                    if round_ > 0:
+                        seconds[batched].append(wall)
+            batched_rate = statistics.median(members * steps / s for s in seconds[True])
+            loop_rate = statistics.median(members * steps / s for s in seconds[False])
+            rows.append(
+                {
+                    "case": f"ring/{case.loss}",
+                    "members": members,
+                    "hidden": hidden,
+                    "steps": steps,
+                    "n_critic": configs[0].n_critic,
+                    "batched_member_steps_per_s": batched_rate,
+                    "loop_member_steps_per_s": loop_rate,
+                    "speedup": batched_rate / loop_rate,
+                }
+            )
+    return rows
+
+
+def format_ensemble_row(row: dict) -> str:
+    r"""One line per ensemble case, ending in ``speed-up batched/loop = X.XX``.
+
+    Examples
+    --------
+    >>> print(format_ensemble_row({"case": "ring/wgan-gp", "members": 5, "hidden": 32,
+    ...     "steps": 60, "n_critic": 5, "batched_member_steps_per_s": 90.0,
+    ...     "loop_member_steps_per_s": 50.0, "speedup": 1.8}))
+    ring/wgan-gp  5 members, width 32, 60 steps: batched 90.0, loop 50.0 member steps/s,
+    speed-up batched/loop = 1.80
+    """
+    return (
+        f"{row['case']}  {row['members']} members, width {row['hidden']}, {row['steps']} "
+        f"steps: batched {row['batched_member_steps_per_s']:.1f}, loop "
+        f"{row['loop_member_steps_per_s']:.1f} member steps/s, speed-up batched/loop = "
+        f"{row['speedup']:.2f}"
     )

@@ -204,7 +204,7 @@ class _StackedRun:
         self.z_fixed = torch.stack([m.z_fixed for m in self.members])
 
     def _penalty(self, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | None:
-        r"""Per member $\lambda\,\mathrm{GP} + \tfrac{\gamma}{2} R_1$, shape (K,); None if neither."""
+        r"""Per member $\lambda\,\mathrm{GP} + \tfrac{\gamma}{2} R_1$, shape (K,), or None."""
         config, penalty = self.config, None
         if config.gp_weight is not None:
             x_hat = torch.stack(

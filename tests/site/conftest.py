@@ -1,8 +1,14 @@
-"""A strict build of the whole site with the ``test`` profile, shared by the site tests."""
+"""A strict build of the whole site with the ``test`` profile, shared by the site tests.
+
+With ``GANBOOK_PUBLISHED_SITE=DIR`` set, the fixture instead hands over the site already built
+in ``DIR`` by ``make site`` (the published, ``standard`` build): ``.ci/run`` runs the browser
+tests against it, at the site's own URL, with every request answered from ``DIR``.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,9 +24,20 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 @dataclass(frozen=True)
 class BuiltSite:
     site_dir: Path
-    cache_dir: Path
+    cache_dir: Path | None
     log: str
     port: int
+    published_url: str | None = None  # the site's own URL, for the published build
+
+
+def published_site_url() -> str:
+    """The URL ``make site`` builds for: ``GANBOOK_SITE_URL``, else mkdocs.yml's default."""
+    if os.environ.get("GANBOOK_SITE_URL"):
+        return os.environ["GANBOOK_SITE_URL"]
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r'^site_url: !ENV \[GANBOOK_SITE_URL, "([^"]+)"\]', config, re.MULTILINE)
+    assert match, "mkdocs.yml's site_url is not the expected !ENV form"
+    return match.group(1)
 
 
 def free_port() -> int:
@@ -58,6 +75,11 @@ def build_site(
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
+    published = os.environ.get("GANBOOK_PUBLISHED_SITE")
+    if published:
+        site_dir = Path(published).resolve()
+        assert (site_dir / "index.html").is_file(), f"no built site in {site_dir}"
+        return BuiltSite(site_dir, None, "", 0, published_site_url())
     base = tmp_path_factory.mktemp("built")
     port = free_port()
     result = build_site(base / "site", base / "cache", port=port)

@@ -38,6 +38,9 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="module")
 def server(built_site) -> Iterator[str]:
+    if built_site.published_url:  # requests are answered from the directory by the browser
+        yield built_site.published_url
+        return
     handler = functools.partial(
         http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
     )
@@ -49,8 +52,35 @@ def server(built_site) -> Iterator[str]:
     httpd.shutdown()
 
 
+class SiteFromDirectory:
+    """A browser whose pages get every request under ``url`` answered from ``site_dir``.
+
+    The published site is built for its public URL; serving it there (and nowhere else) makes
+    Material's instant navigation and every absolute link behave as they will when deployed,
+    while requests to any other host still go out and are caught by `PageWatcher`.
+    """
+
+    def __init__(self, browser, site_dir: Path, url: str):
+        self.browser, self.site_dir, self.url = browser, site_dir, url
+
+    def _answer(self, route):
+        relative = route.request.url[len(self.url) :].split("#")[0].split("?")[0]
+        path = self.site_dir / relative
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="not found")
+
+    def new_page(self):
+        page = self.browser.new_page()
+        page.route(self.url + "**", self._answer)
+        return page
+
+
 @pytest.fixture(scope="module")
-def browser():
+def browser(built_site):
     executable = chromium_path()
     if executable is None:
         if os.environ.get("CI"):
@@ -59,9 +89,12 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        if built_site.published_url:
+            yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
+        else:
+            yield chromium
+        chromium.close()
 
 
 class PageWatcher:
