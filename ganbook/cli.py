@@ -119,7 +119,9 @@ def _claims(args: argparse.Namespace) -> int:
         "threads": args.threads,
         "seed_offset": args.seed_offset,
     }
-    computed = compute_missing(names, workers=args.workers, **options)
+    computed = compute_missing(
+        names, workers=args.workers, report=lambda line: print(line, flush=True), **options
+    )
     held = broke = 0
     for name in names:
         result, record = run_experiment(name, **options)

@@ -23,6 +23,7 @@ from ganbook.divergences import (
     total_variation,
     wasserstein_1d,
 )
+from ganbook.experiments import check_claims, claims_for, run_experiment
 from ganbook.experiments.disjoint_supports import parallel_lines, uniform_on_grid
 from ganbook.experiments.jensen_shannon import (
     four_routes,
@@ -41,6 +42,36 @@ from ganbook.models import LogisticDiscriminator
 from ganbook.theory import minimax_value, optimal_discriminator
 
 LOG_2, LOG_4 = math.log(2.0), math.log(4.0)
+EXPERIMENTS = (
+    "jensen_shannon_sweeps",
+    "jensen_shannon_mixture",
+    "disjoint_supports_divergences",
+    "disjoint_supports_gradients",
+)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    return {
+        name: run_experiment(name, profile="test", device="cpu", cache_dir=cache)[0]
+        for name in EXPERIMENTS
+    }
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_the_claims_that_apply_to_the_test_profile_hold_on_it(results, name):
+    expected = sum("test" in c.profiles for c in claims_for(name))
+    assert check_claims(name, results[name], "test") == expected >= 1
+
+
+def test_every_member_trains_its_own_discriminators(results):
+    r = results["disjoint_supports_gradients"]
+    grads = r.arrays["classifier_grad"]  # (members, thetas, records)
+    assert grads.shape[:2] == (r.scalars["members"], len(r.arrays["thetas"]))
+    assert r.scalars["members"] >= 2 and not np.array_equal(grads[0], grads[1])
+    # the exact critic's gradient does not depend on the member: exactly 1 for every θ
+    np.testing.assert_allclose(r.arrays["exact_critic_grad"], 1.0, atol=1e-6)
 
 
 def random_pair(rng: np.random.Generator, n: int, zeros: bool = False):

@@ -1,7 +1,7 @@
-"""The least-squares chapter: every equality its prose derives, against independent computations.
+r"""The least-squares chapter: every equality its prose derives, against independent computations.
 
 The optimal discriminator is found by brute force over a grid of outputs; Mao et al.'s identity
-$2C(G) = \\sum (2q - (p + q))^2/(p + q)$ is checked on random discrete distributions, with the
+$2C(G) = \sum (2q - (p + q))^2/(p + q)$ is checked on random discrete distributions, with the
 general form for any coding, the f-divergence reading of the note, and the 0-1 coding; the
 gradient statements by finite differences of the package's losses.
 """
@@ -191,8 +191,27 @@ def test_least_squares_shift_toy_gradient_by_finite_differences(results):
     assert r.arrays["pearson"][i] == pytest.approx(abs(slope), rel=1e-5)
 
 
-def test_the_ring_run_shares_the_saturation_chapter_start(results, tmp_path):
+def test_the_ring_ensemble_shares_the_saturation_chapter_start(results, tmp_path):
     logit, _ = run_experiment("saturation_ring", profile="test", device="cpu", cache_dir=tmp_path)
     ls = results["least_squares_ring"].arrays
-    np.testing.assert_array_equal(ls["ls_snapshots"][0], logit.arrays["saturating_snapshots"][0])
+    # seed k of every loss starts from the same weights and snapshot latents
+    np.testing.assert_array_equal(
+        ls["ls_snapshots"][:, 0], logit.arrays["saturating_snapshots"][:, 0]
+    )
     np.testing.assert_array_equal(ls["snapshot_steps"], logit.arrays["snapshot_steps"])
+
+
+def test_trained_discriminator_ensemble_errors_are_recomputed_from_the_outputs(results):
+    r = results["least_squares_trained_discriminator"]
+    a = r.arrays
+    members = r.scalars["members"]
+    assert a["outputs"].shape == (members, len(a["record_at"]), len(a["x"]))
+    assert not np.allclose(a["outputs"][0, 0], a["outputs"][1, 0])  # different initial weights
+    # the error is the RMS gap to D*, weighted by the mixture the samples come from
+    weights = a["p"] + a["q"]
+    final = a["outputs"][:, -1]
+    rms = np.sqrt(((final - a["target"]) ** 2 * weights).sum(axis=1) / weights.sum())
+    np.testing.assert_allclose(rms, a["rms"][:, -1], rtol=1e-12)
+    assert r.scalars["final_rms_max"] == pytest.approx(rms.max())
+    # D* with the 0-1 coding is the classifier's p / (p + q)
+    np.testing.assert_allclose(a["target"], a["p"] / (a["p"] + a["q"]), rtol=1e-12)

@@ -3,7 +3,7 @@
 The logit derivatives of both generator losses are checked by finite differences, the shift-toy
 chain rule against the autograd gradients of the shift-toy chapter, the mean optimal output by
 quadrature, $W_1$ against the closed form on the line, Adam's indifference to a constant factor
-by running it, and the ring runs for the "same start" the prose promises.
+by running it, and the ring ensembles for the "same start, seed by seed" the prose promises.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from scipy import integrate, stats
 
 from ganbook.divergences import wasserstein_1d
 from ganbook.experiments import check_claims, claims_for, run_experiment
-from ganbook.experiments.saturation import w1_to_data
 from ganbook.losses import minimax_generator_loss, nonsaturating_generator_loss
+from ganbook.measures import median_member, sample_w1
 from ganbook.theory import gaussian_optimal_discriminator_logit
 
 EXPERIMENTS = (
@@ -100,13 +100,13 @@ def test_mean_optimal_output_by_quadrature(results, theta):
     assert r.arrays["mean_d"][i] == pytest.approx(value, rel=5e-3, abs=1e-14)
 
 
-def test_w1_to_data_is_the_wasserstein_distance_on_the_line():
+def test_sample_w1_is_the_wasserstein_distance_on_the_line():
     rng = np.random.default_rng(0)
     u, v = rng.normal(size=300), rng.normal(1.0, 2.0, size=300)
     embed = lambda a: np.stack([a, np.zeros_like(a)], axis=1)  # noqa: E731
-    assert w1_to_data(embed(u), embed(v)) == pytest.approx(wasserstein_1d(u, v), rel=1e-9)
+    assert sample_w1(embed(u), embed(v)) == pytest.approx(wasserstein_1d(u, v), rel=1e-9)
     shifted = embed(u) + np.array([0.3, -0.4])  # every point moves by 0.5
-    assert w1_to_data(embed(u), shifted) == pytest.approx(0.5, rel=1e-9)
+    assert sample_w1(embed(u), shifted) == pytest.approx(0.5, rel=1e-9)
 
 
 def test_adam_takes_the_same_steps_for_a_gradient_scaled_by_a_constant():
@@ -125,16 +125,48 @@ def test_adam_takes_the_same_steps_for_a_gradient_scaled_by_a_constant():
 
 
 @pytest.mark.parametrize("name", ["saturation_ring", "saturation_ring_strong_d"])
-def test_ring_runs_start_from_the_same_generator(results, name):
-    a = results[name].arrays
-    # same initial weights, same snapshot latents: the step-0 samples are identical
-    np.testing.assert_array_equal(a["saturating_snapshots"][0], a["nonsaturating_snapshots"][0])
-    steps = len(a["saturating_g_grad_norm"])
+def test_ring_ensembles_pair_the_losses_seed_by_seed(results, name):
+    r = results[name]
+    a, members = r.arrays, r.scalars["members"]
+    sat, nonsat = a["saturating_snapshots"], a["nonsaturating_snapshots"]
+    assert sat.shape[:2] == nonsat.shape[:2] == (members, len(a["snapshot_steps"]))
+    # same initial weights and snapshot latents within a seed: identical step-0 samples
+    np.testing.assert_array_equal(sat[:, 0], nonsat[:, 0])
+    # different seeds start from different weights
+    assert not np.allclose(sat[0, 0], sat[1, 0])
+    steps = r.scalars["steps"]
     for key in ("saturating", "nonsaturating"):
-        assert a[f"{key}_snapshots"].shape[0] == len(a["snapshot_steps"]) == len(a[f"{key}_w1"])
-        assert a[f"{key}_d_fake"].shape == (steps,)
+        assert (
+            a[f"{key}_w1"].shape == a[f"{key}_modes"].shape == (members, len(a["snapshot_steps"]))
+        )
+        assert a[f"{key}_d_fake"].shape == a[f"{key}_g_grad_norm"].shape == (members, steps)
         assert np.all((a[f"{key}_d_fake"] > 0) & (a[f"{key}_d_fake"] < 1))
         assert np.all(a[f"{key}_w1"] > 0)
+        # the summaries are those of the per-seed arrays
+        final = a[f"{key}_w1"][:, -1]
+        assert r.scalars[f"{key}_final_w1_median"] == pytest.approx(np.median(final))
+        assert r.scalars[f"{key}_final_w1_max"] == pytest.approx(final.max())
+
+
+def test_w1_of_a_stored_snapshot_is_recomputed_from_its_samples(results):
+    # the W1 series is the W1 of the stored samples to the experiment's real sample, not a proxy
+    from ganbook.experiments.registry import RunContext
+    from ganbook.measures import ring_data
+
+    r = results["saturation_ring"]
+    context = RunContext(torch.device("cpu"), 0, "test")
+    real = ring_data(r.scalars["samples"], context.stream("w1-real")).numpy()
+    last = r.arrays["nonsaturating_snapshots"][1, -1]
+    assert sample_w1(last, real) == pytest.approx(r.arrays["nonsaturating_w1"][1, -1], rel=1e-9)
+
+
+def test_the_shown_member_is_the_median_stall(results):
+    r = results["saturation_ring_strong_d"]
+    stall = r.arrays["saturating_steps_below"]
+    assert r.scalars["shown_member"] == median_member(stall)
+    assert r.scalars["members_longer_stall"] == int(
+        (stall > r.arrays["nonsaturating_steps_below"]).sum()
+    )
 
 
 def test_mean_chord_is_the_closed_form(results):

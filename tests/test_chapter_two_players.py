@@ -1,8 +1,9 @@
-"""Chapters 3 and 4 of Part I: every equality their prose derives, against independent routes.
+"""Chapters 3, 4 and 7 of Part I: every equality their prose derives, against independent routes.
 
 The value of the shift toy is recomputed here by adaptive quadrature with scipy (no torch, no
 ganbook loss), derivatives by finite differences of that quadrature; the trainer's two steps are
-replayed by hand from the same random stream.
+replayed by hand from the same random stream; the training experiments are seed ensembles, and
+their members are checked against runs of `train` on their own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import torch
 from scipy import integrate, optimize, stats
 from scipy.special import log_expit
 
+from ganbook.data import gaussian_1d
 from ganbook.experiments import check_claims, claims_for, run_experiment
+from ganbook.experiments.registry import RunContext, get_experiment
 from ganbook.experiments.shift_toy import value_at_optimum_by_quadrature
 from ganbook.experiments.two_players import (
     game_value,
@@ -22,11 +25,20 @@ from ganbook.experiments.two_players import (
     symmetric_intercept,
 )
 from ganbook.losses import get_loss, minimax_discriminator_loss, nonsaturating_generator_loss
+from ganbook.measures import median_member
 from ganbook.models import LogisticDiscriminator, ShiftGenerator
 from ganbook.theory import dirac_jacobian, gaussian_optimal_discriminator_logit
-from ganbook.training import GAN, discriminator_step, generator_step
+from ganbook.training import GAN, TrainConfig, discriminator_step, generator_step, train
 
-EXPERIMENTS = ("two_players_value", "two_players_play", "alternation_shift", "alternation_ring")
+EXPERIMENTS = (
+    "two_players_value",
+    "two_players_play",
+    "alternation_shift",
+    "alternation_ring",
+    "shift_toy_densities",
+    "shift_toy_value",
+    "shift_toy_gradients",
+)
 MU, SIGMA, NODES = 2.0, 1.0, 60
 
 
@@ -207,10 +219,49 @@ def test_discriminator_step_leaves_the_generator_alone_and_generator_step_draws_
     assert not torch.equal(z_d, z_g) and generator.theta.item() != -1.0
 
 
-def test_thetas_read_from_the_snapshots_end_at_the_trained_shift(results):
+def test_thetas_read_from_the_snapshots_end_at_each_members_trained_shift(results):
     r = results["alternation_shift"]
-    assert r.arrays["thetas"][0] == pytest.approx(r.scalars["theta0"], abs=1e-6)
-    assert r.arrays["thetas"][-1] == pytest.approx(r.scalars["final_theta"], abs=1e-5)
+    thetas = r.arrays["thetas"]  # (members, snapshots)
+    assert thetas.shape[0] == r.scalars["members"] >= 2
+    np.testing.assert_allclose(thetas[:, 0], r.scalars["theta0"], atol=1e-6)
+    np.testing.assert_allclose(thetas[:, -1], r.arrays["final_theta"], atol=1e-5)
+
+
+def test_a_member_of_the_shift_ensemble_is_the_run_train_gives_its_seed(results):
+    r = results["alternation_shift"]
+    s = r.scalars
+    context = RunContext(torch.device("cpu"), get_experiment("alternation_shift").seed, "test")
+    member = context.members(s["members"])[1]
+    config = TrainConfig.for_loss(
+        "non-saturating",
+        steps=s["steps"],
+        batch_size=s["batch_size"],
+        d_lr=s["lr"],
+        g_lr=s["lr"],
+        snapshot_every=25,
+        seed=member.seed,
+        device="cpu",
+    )
+    generator = ShiftGenerator(theta=s["theta0"])
+
+    def data(n, rng):
+        return gaussian_1d(n, mean=s["mu"], std=s["sigma"], generator=rng)
+
+    history = train(generator, LogisticDiscriminator(), data, config, progress=False)
+    np.testing.assert_array_equal(history.d_loss, r.arrays["d_loss"][1])
+    assert generator.theta.item() == pytest.approx(r.arrays["final_theta"][1], abs=1e-7)
+    assert not np.array_equal(r.arrays["d_loss"][0], r.arrays["d_loss"][1])  # own streams
+
+
+def test_the_figures_of_one_run_show_the_median_member(results):
+    shift, ring = results["alternation_shift"], results["alternation_ring"]
+    gaps = np.abs(shift.arrays["final_theta"] - shift.scalars["mu"])
+    assert shift.scalars["shown_member"] == median_member(gaps)
+    assert ring.scalars["shown_member"] == median_member(ring.arrays["modes"][:, -1])
+    # the ring's per-member arrays: (members, steps) series, (members, snapshots, S, 2) samples
+    members = ring.scalars["members"]
+    assert ring.arrays["d_loss"].shape == (members, ring.scalars["steps"])
+    assert ring.arrays["snapshots"].shape[:2] == (members, len(ring.arrays["snapshot_steps"]))
 
 
 @pytest.mark.parametrize("theta", [-1.0, 0.5, 3.0])

@@ -13,16 +13,20 @@ import torch
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
 
-from ganbook.experiments import check_claims, claims_for, run_experiment
+from ganbook.experiments import check_claims, claims_for, get_experiment, run_experiment
+from ganbook.experiments.registry import RunContext
 from ganbook.experiments.wasserstein import (
     critic_weights,
     fraction_at_bound,
     interpolate_gradient_norms,
-    sample_w1,
+    make_players,
+    positive_drift,
     spectral_norm_product,
     window_means,
 )
+from ganbook.figures.gradient_penalty import NORM_BINS, ZERO_BIN, norm_histogram
 from ganbook.losses import wasserstein_discriminator_loss, wasserstein_generator_loss
+from ganbook.measures import sample_w1
 from ganbook.models import MLPDiscriminator
 from ganbook.penalties import clip_weights_
 
@@ -37,6 +41,32 @@ def clipping(tmp_path_factory):
 def test_the_claims_of_the_chapter_hold_on_the_test_profile(clipping):
     expected = [c for c in claims_for("wgan_clipping") if "test" in c.profiles]
     assert check_claims("wgan_clipping", clipping, "test") == len(expected) >= 2
+
+
+def test_the_result_holds_one_row_per_member(clipping):
+    a, s = clipping.arrays, clipping.scalars
+    members, stops = s["members"], len(a["eval_step"])
+    assert a["eval_w1"].shape == a["ratio"].shape == (members, stops)
+    assert a["weights"].shape == (members, s["weights_count"])
+    assert a["snapshots"].shape[:2] == (members, len(a["snapshot_steps"]))
+    assert 0 <= s["shown_member"] < members
+    # the shown member is the median by final W1
+    assert a["eval_w1"][s["shown_member"], -1] == np.sort(a["eval_w1"][:, -1])[(members - 1) // 2]
+    np.testing.assert_allclose(a["ratio"], a["eval_critic_estimate"] / a["eval_w1"])
+
+
+def test_both_chapters_ensembles_start_member_by_member_from_the_same_networks():
+    # the WGAN-GP chapter compares its member k with member k of this chapter's ensemble
+    clipping, penalty = get_experiment("wgan_clipping"), get_experiment("wgan_gp")
+    assert clipping.seed == penalty.seed
+    for profile in ("test", "standard", "full"):
+        a, b = clipping.params_for(profile), penalty.params_for(profile)
+        assert (a["hidden"], a["depth"], a["members"]) == (b["hidden"], b["depth"], b["members"])
+    context = RunContext(torch.device("cpu"), seed=clipping.seed, profile="test")
+    first, again = (make_players(a, m) for m in (context.members(2)[1], context.members(2)[1]))
+    other = make_players(a, context.members(2)[0])
+    weights = [critic_weights(players[1]) for players in (first, again, other)]
+    assert np.array_equal(weights[0], weights[1]) and not np.array_equal(weights[0], weights[2])
 
 
 def clouds(seed: int, n: int = 7, m: int = 5):
@@ -146,5 +176,31 @@ def test_fraction_at_bound_counts_weights_within_one_percent_of_c():
     assert fraction_at_bound(weights, 0.01) == pytest.approx(4 / 6)
 
 
-def test_window_means_average_consecutive_steps():
+def test_window_means_average_consecutive_steps_of_every_member():
     assert window_means(np.arange(7.0), 3).tolist() == [1.0, 4.0]
+    assert window_means(np.arange(14.0).reshape(2, 7), 3).tolist() == [[1.0, 4.0], [8.0, 11.0]]
+
+
+def test_a_drift_factor_is_taken_between_positive_values_only():
+    assert positive_drift(np.array([2e-5, -1e-7, 4e-6, 1e-5])) == pytest.approx(5.0)
+    assert np.isnan(positive_drift(np.array([3e-5, -1e-7, 0.0])))  # one positive: no factor
+
+
+def test_a_flat_relu_critic_has_exactly_zero_gradients_and_the_histogram_keeps_them():
+    # a critic whose first layer is off everywhere (negative bias, zero weights) is flat
+    critic = clipped_critic(6)
+    with torch.no_grad():
+        critic.net[0].weight.zero_()
+        critic.net[0].bias.fill_(-0.01)
+    generator = torch.Generator().manual_seed(1)
+    real = torch.randn(100, 2, generator=generator, dtype=torch.float64)
+    norms = interpolate_gradient_norms(critic, real, real + 1.0, generator)
+    assert np.all(norms == 0.0)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    norm_histogram(ax, np.concatenate([norms, np.full(100, 1e-3)]), "k")
+    heights = [patch.get_height() for patch in ax.patches]
+    plt.close(fig)
+    assert len(heights) == len(NORM_BINS) - 1 + len(ZERO_BIN) - 1 + 1  # zeros, gap, log bins
+    assert heights[0] == pytest.approx(0.5) and sum(heights) == pytest.approx(1.0)

@@ -14,7 +14,8 @@ import logging
 import multiprocessing
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,21 +104,36 @@ def _run_and_record(name: str, options: dict) -> RunRecord:
     return run_experiment(name, **options)[1]
 
 
-def compute_missing(names: list[str], *, workers: int = 2, **options) -> dict[str, RunRecord]:
+def compute_missing(
+    names: list[str],
+    *,
+    workers: int = 2,
+    report: Callable[[str], None] = lambda line: None,
+    **options,
+) -> dict[str, RunRecord]:
     """Compute the cache misses among ``names`` in ``workers`` fresh ``spawn`` processes.
 
     Each worker imports the code on disk and runs `run_experiment` (which pins its threads), so
     the entries it stores are the bits a serial run would store. Returns the records of what was
     computed; with ``workers`` = 1 or fewer than two misses, computes nothing (the caller's
-    serial pass does). ``options`` are `run_experiment`'s keyword arguments.
+    serial pass does). ``report`` gets one line as each experiment finishes. ``options`` are
+    `run_experiment`'s keyword arguments.
     """
     missing = [n for n in names if not is_cached(n, **options)]
     if workers < 2 or len(missing) < 2:
         return {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(missing)), mp_context=context) as pool:
-        futures = {name: pool.submit(_run_and_record, name, options) for name in missing}
-        return {name: future.result() for name, future in futures.items()}
+        futures = {pool.submit(_run_and_record, name, options): name for name in missing}
+        records = {}
+        for future in as_completed(futures):
+            name = futures[future]
+            records[name] = future.result()
+            report(
+                f"computed {name} in {records[name].seconds:.1f} s "
+                f"({len(records)} of {len(missing)} in {min(workers, len(missing))} workers)"
+            )
+        return records
 
 
 def run_experiment(

@@ -13,7 +13,6 @@ import numpy as np
 from scipy import stats
 
 from ganbook.divergences import earth_movers_distance, earth_movers_dual, wasserstein_1d
-from ganbook.experiments.claims import claim
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
 
@@ -130,50 +129,3 @@ def emd_worked_example(params, context: RunContext) -> ExperimentResult:
             "plans_differ": bool(np.abs(plan - monotone).max() > 1e-6),
         },
     )
-
-
-# Claims that the chapter's prose makes about this result, checked at every build.
-
-
-@claim("emd_worked_example", "primal, dual and CDF routes give the same distance")
-def _three_routes_agree(result: ExperimentResult) -> None:
-    s = result.scalars
-    for key in ("distance_dual", "distance_cdf", "distance_quantile_plan"):
-        assert abs(s[key] - s["distance_primal"]) < 1e-9, (key, s[key], s["distance_primal"])
-
-
-@claim("emd_worked_example", "the solver's plan is a coupling: non-negative, marginals p and q")
-def _plan_is_a_coupling(result: ExperimentResult) -> None:
-    assert result.scalars["marginal_error"] < 1e-9
-    assert result.arrays["plan"].min() > -1e-12
-
-
-@claim(
-    "emd_worked_example",
-    "the dual potentials satisfy g = -f, f is 1-Lipschitz with slope sign(F_q - F_p), lowest at "
-    "the model's centre",
-)
-def _potentials_are_one_lipschitz(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["potential_sum_gap"] < 1e-9
-    assert abs(s["potential_max_slope"] - 1.0) < 1e-9
-    assert s["potential_cdf_gap"] < 1e-9
-    assert 6.0 <= s["f_min_at"] <= 9.0
-
-
-@claim(
-    "emd_worked_example",
-    "the solver's plan differs from the quantile plan at the same cost: optimal plans are not "
-    "unique; most of the mass moves, some of it far, and the moving mass travels on average "
-    "W1 / (moving mass); the largest entry moves the inner slope of the right hump inward",
-)
-def _mass_moves(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["plans_differ"]
-    assert 0.0 < s["mass_stays"] < 0.5 < s["mass_moves"]
-    assert 0.0 < s["mass_moves_far"] < s["mass_moves"]
-    moved = result.arrays["mass_by_distance"]
-    assert abs(moved @ np.arange(moved.size) - s["distance_primal"]) < 1e-9
-    assert s["longest_move"] >= s["far"]
-    # the largest entry slides the inner slope of the right hump inward
-    assert s["largest_entry_to"] < s["largest_entry_from"] < 12.0 and s["largest_entry_from"] > 9

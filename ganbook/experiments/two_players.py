@@ -4,7 +4,10 @@ The shift toy: real data $N(\mu, \sigma^2)$, generator $x = z + \theta$ with $z 
 \sigma^2)$, logistic discriminator $D(x) = \sigma(\phi_0 + \phi_1 x)$. Chapter 3 computes the value
 $V$ over $(\theta, \phi_1)$, with $\phi_0$ at its best value, by Gauss–Hermite quadrature through
 `minimax_discriminator_loss`, and lets both players follow its gradient at once. Chapter 4 runs
-the package's trainer on the shift toy and on the ring of 8 Gaussians. Nothing here is drawn.
+the package's trainer on the shift toy and on the ring of 8 Gaussians, each as a seed ensemble
+(`train_ensemble`): every per-step series and snapshot has a leading member axis, the scalars
+summarise the population, and ``shown_member`` names the member that a one-run figure shows (the
+median member, `median_member`). Nothing here is drawn.
 """
 
 from __future__ import annotations
@@ -14,19 +17,14 @@ import functools
 import numpy as np
 import torch
 
-from ganbook.data import (
-    EIGHT_GAUSSIANS_STD,
-    count_covered_modes,
-    eight_gaussians,
-    eight_gaussians_centres,
-    gaussian_1d,
-)
-from ganbook.experiments.claims import claim
+from ganbook.data import eight_gaussians_centres, gaussian_1d
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
 from ganbook.losses import minimax_discriminator_loss
+from ganbook.measures import covered_modes, median_member, ring_data
 from ganbook.models import LogisticDiscriminator, MLPDiscriminator, MLPGenerator, ShiftGenerator
-from ganbook.training import TrainConfig, reproducible_torch, train
+from ganbook.training import TrainConfig, reproducible_torch
+from ganbook.training.ensemble import train_ensemble
 
 TOY = {"mu": 2.0, "sigma": 1.0}
 LOG4 = float(np.log(4.0))
@@ -199,184 +197,188 @@ def two_players_play(params, context: RunContext) -> ExperimentResult:
     )
 
 
-def run_trainer(generator, discriminator, data, params, context: RunContext):
-    r"""`train` with the non-saturating loss, one Adam rate for both players; History + series.
+SERIES = ("d_loss", "g_loss", "d_real", "d_fake")
+TRAINING = {"batch_size": 256, "tail": 0.25}
 
-    The series are those the chapter plots; ``tail_<name>`` is each one's mean over the last
-    ``params["tail"]`` of the steps.
+
+def run_trainer(generators, discriminators, data, params, members: list[RunContext]):
+    r"""`train_ensemble` with the non-saturating loss, one Adam rate for both players.
+
+    Member $k$ is the run ``train(generators[k], discriminators[k], data, config_k)``, where
+    ``config_k`` differs from the others only by its seed (``members[k].seed``): its own real
+    batches, latents and snapshot latents. Returns the histories, the per-step series of the
+    chapter's curves, shape (members, steps), and each series' mean over the last
+    ``params["tail"]`` of the steps, shape (members,).
     """
     # --8<-- [start:run_trainer]
-    config = TrainConfig.for_loss(
-        "non-saturating",
-        steps=params["steps"],
-        batch_size=params["batch_size"],
-        d_lr=params["lr"],
-        g_lr=params["lr"],
-        snapshot_every=params["snapshot_every"],
-        seed=context.seed,
-        device=str(context.device),
-    )
-    history = train(generator, discriminator, data, config, progress=False)
+    configs = [
+        TrainConfig.for_loss(
+            "non-saturating",
+            steps=params["steps"],
+            batch_size=params["batch_size"],
+            d_lr=params["lr"],
+            g_lr=params["lr"],
+            snapshot_every=params["snapshot_every"],
+            seed=member.seed,  # the member's own data, latents and snapshot latents
+            device=str(member.device),
+        )
+        for member in members
+    ]
+    histories = train_ensemble(generators, discriminators, data, configs)
     # --8<-- [end:run_trainer]
-    series = {k: getattr(history, k) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
+    series = {k: np.stack([getattr(h, k) for h in histories]) for k in SERIES}
     start = int(params["steps"] * (1.0 - params["tail"]))
-    tails = {f"tail_{k}": float(np.mean(v[start:])) for k, v in series.items()}
-    return history, series, tails
+    tails = {k: v[:, start:].mean(axis=1) for k, v in series.items()}
+    return histories, series, tails
 
 
-TRAINING = {"batch_size": 256, "tail": 0.25}
+def running_mean(values: np.ndarray, window: int) -> np.ndarray:
+    r"""The running mean over ``window`` steps along the last axis (``valid`` part only)."""
+    kernel = np.ones(window) / window
+    return np.apply_along_axis(lambda v: np.convolve(v, kernel, "valid"), -1, values)
+
+
+def spread(name: str, values: np.ndarray) -> dict[str, float]:
+    r"""``name_min``, ``name_median`` and ``name_max`` of per-member ``values``."""
+    values = np.asarray(values, dtype=float)
+    return {
+        f"{name}_min": float(values.min()),
+        f"{name}_median": float(np.median(values)),
+        f"{name}_max": float(values.max()),
+    }
 
 
 @experiment(
     "alternation_shift",
-    params={**TOY, **TRAINING, "theta0": -1.0, "steps": 1000, "lr": 0.02, "snapshot_every": 25},
-    test={"steps": 500},
-    title="The trainer on the shift toy: ShiftGenerator against LogisticDiscriminator",
+    params={
+        **TOY,
+        **TRAINING,
+        "theta0": -1.0,
+        "steps": 1000,
+        "lr": 0.02,
+        "snapshot_every": 25,
+        "window": 25,
+        "members": 5,
+    },
+    test={"steps": 500, "members": 2},
+    full={"members": 10},
+    title="The trainer on the shift toy: ShiftGenerator against LogisticDiscriminator, an ensemble",
 )
 def alternation_shift(params, context: RunContext) -> ExperimentResult:
-    mu, sigma = params["mu"], params["sigma"]
-    generator, discriminator = ShiftGenerator(theta=params["theta0"]), LogisticDiscriminator()
+    mu, sigma, window = params["mu"], params["sigma"], params["window"]
+    members = context.members(params["members"])
+    generators = [ShiftGenerator(theta=params["theta0"]) for _ in members]
+    discriminators = [LogisticDiscriminator() for _ in members]  # φ = 0: D = ½ everywhere
 
     def data(n, rng):
         return gaussian_1d(n, mean=mu, std=sigma, generator=rng)
 
-    history, series, tails = run_trainer(generator, discriminator, data, params, context)
-    snapshots = history.snapshots[:, :, 0]  # (K, S): z_j + θ_k for the same z_j
-    thetas = params["theta0"] + (snapshots - snapshots[0]).mean(axis=1)  # G(z) = z + θ
-    steps = history.snapshot_steps
+    histories, series, tails = run_trainer(generators, discriminators, data, params, members)
+    steps = histories[0].snapshot_steps
+    snapshots = np.stack([h.snapshots[:, :, 0] for h in histories])  # (M, K, S): z_j + θ_k
+    thetas = params["theta0"] + (snapshots - snapshots[:, :1]).mean(axis=2)  # G(z) = z + θ
+    final_theta = np.array([g.theta.item() for g in generators])
+    final_phi1 = np.array([d.phi1.item() for d in discriminators])
+    overshoot = thetas.max(axis=1) - mu
+    first_over = steps[np.argmax(thetas > mu, axis=1)]  # first snapshot past μ, per member
+    d_loss_peak = running_mean(series["d_loss"], window).max(axis=1)
+    gap = np.abs(final_theta - mu)
+    tail_spreads = {}
+    for key, values in tails.items():
+        tail_spreads.update(spread(f"tail_{key}", values))
     return ExperimentResult(
-        arrays={**series, "snapshot_steps": steps, "snapshots": snapshots, "thetas": thetas},
+        arrays={
+            **series,
+            **{f"tail_{k}": v for k, v in tails.items()},
+            "snapshot_steps": steps,
+            "snapshots": snapshots,
+            "thetas": thetas,
+            "final_theta": final_theta,
+            "final_phi1": final_phi1,
+            "theta_overshoot": overshoot,
+            "first_step_over_mu": first_over,
+            "d_loss_peak": d_loss_peak,
+        },
         scalars={
-            **{k: params[k] for k in ("mu", "sigma", "theta0", "lr", "tail", "steps")},
-            "final_theta": float(generator.theta.item()),
-            "final_gap": float(abs(generator.theta.item() - mu)),
-            "final_phi1": float(discriminator.phi1.item()),
-            "theta_overshoot": float(thetas.max() - mu),
-            # the 25-step running mean of L_D at its highest: D briefly worse than a coin
-            "d_loss_peak": float(np.convolve(series["d_loss"], np.ones(25) / 25, "valid").max()),
-            "first_step_over_mu": int(steps[np.argmax(thetas > mu)]),
+            **{k: params[k] for k in ("mu", "sigma", "theta0", "lr", "tail", "steps", "window")},
+            "batch_size": params["batch_size"],
+            "members": len(members),
+            "shown_member": median_member(gap),  # the median member by its final |θ − μ|
+            "snapshot_size": int(snapshots.shape[2]),
+            **spread("final_theta", final_theta),
+            "final_gap_max": float(gap.max()),
+            "final_phi1_abs_max": float(np.abs(final_phi1).max()),
+            **spread("theta_overshoot", overshoot),
+            "first_step_over_mu_max": int(first_over.max()),
+            **spread("d_loss_peak", d_loss_peak),
             "log4": LOG4,
             "log2": float(np.log(2.0)),
-            **tails,
+            **tail_spreads,
         },
     )
 
 
 @experiment(
     "alternation_ring",
-    params={**TRAINING, "hidden": 64, "steps": 3000, "lr": 1e-3, "snapshot_every": 100},
-    test={"hidden": 32, "steps": 300, "snapshot_every": 50},
+    params={
+        **TRAINING,
+        "hidden": 32,
+        "steps": 3000,
+        "lr": 1e-3,
+        "snapshot_every": 100,
+        "window": 50,
+        "members": 5,
+    },
+    test={"steps": 300, "snapshot_every": 50, "members": 2},
+    full={"members": 10},
     seed=2,
-    title="The trainer on the ring of 8 Gaussians: MLP generator and discriminator",
+    title="The trainer on the ring of 8 Gaussians: MLP generator and discriminator, seed ensemble",
 )
 def alternation_ring(params, context: RunContext) -> ExperimentResult:
     hidden = params["hidden"]
-    generator = MLPGenerator(hidden=hidden, generator=context.generator(1))
-    discriminator = MLPDiscriminator(hidden=hidden, generator=context.generator(2))
-
-    def data(n, rng):
-        return eight_gaussians(n, generator=rng)
-
-    history, series, tails = run_trainer(generator, discriminator, data, params, context)
-    centres = eight_gaussians_centres()
-    modes = [
-        count_covered_modes(torch.from_numpy(s), centres, EIGHT_GAUSSIANS_STD)
-        for s in history.snapshots
+    members = context.members(params["members"])
+    generators = [MLPGenerator(hidden=hidden, generator=m.stream("init-g")) for m in members]
+    discriminators = [
+        MLPDiscriminator(hidden=hidden, generator=m.stream("init-d")) for m in members
     ]
+    histories, series, tails = run_trainer(generators, discriminators, ring_data, params, members)
+    snapshots = np.stack([h.snapshots for h in histories])  # (M, K, S, 2)
+    modes = np.array([[covered_modes(s) for s in member] for member in snapshots])  # (M, K)
+    start = int(params["steps"] * (1.0 - params["tail"]))
+    # mean |D(x)_t − D(x)_{t−1}| over the last quarter: how much one step undoes the last
+    jitter = np.abs(np.diff(series["d_real"][:, start:], axis=1)).mean(axis=1)
+    late = series["d_loss"][:, params["steps"] // 4 :].max(axis=1)  # per step, after a quarter
+    falls = np.any(np.diff(modes, axis=1) < 0, axis=1)
+    tail_spreads = {}
+    for key, values in tails.items():
+        tail_spreads.update(spread(f"tail_{key}", values))
     return ExperimentResult(
         arrays={
             **series,
-            "snapshot_steps": history.snapshot_steps,
-            "snapshots": history.snapshots,
-            "centres": centres.numpy(),
-            "modes": np.asarray(modes),
+            **{f"tail_{k}": v for k, v in tails.items()},
+            "snapshot_steps": histories[0].snapshot_steps,
+            "snapshots": snapshots,
+            "centres": eight_gaussians_centres().numpy(),
+            "modes": modes,
+            "jitter": jitter,
+            "late_d_loss_max": late,
         },
         scalars={
-            **{k: params[k] for k in ("hidden", "lr", "tail", "steps")},
-            "final_modes": int(modes[-1]),
+            **{k: params[k] for k in ("hidden", "lr", "tail", "steps", "window", "batch_size")},
+            "members": len(members),
+            "shown_member": median_member(modes[:, -1]),  # the median member by final modes
+            "snapshot_size": int(snapshots.shape[2]),
+            "modes_total": len(eight_gaussians_centres()),
+            **spread("final_modes", modes[:, -1]),
+            **spread("modes_peak", modes.max(axis=1)),
+            "modes_at_start_max": int(modes[:, 0].max()),
+            "members_whose_modes_fall": int(falls.sum()),
+            **spread("jitter", jitter),
+            "late_start": params["steps"] // 4,
+            **spread("late_d_loss_max", late),
+            "members_with_d_loss_above_log4": int(np.sum(late > LOG4)),
             "log4": LOG4,
-            **tails,
+            "log2": float(np.log(2.0)),
+            **tail_spreads,
         },
     )
-
-
-# Claims that the two chapters' prose makes about these results, checked at every build.
-
-
-@claim(
-    "two_players_value",
-    "(μ, 0) is a stationary point with value −log 4; the Hessian of V̄ there is "
-    "[[0, −1/2], [−1/2, −σ²/2]]: determinant < 0, one positive and one negative eigenvalue (a "
-    "saddle); in (θ, φ₀, φ₁) the discriminator's block is negative definite; V̄ < 0 on the grid",
-)
-def _saddle(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert abs(s["value_at_saddle"] + LOG4) < 1e-12 and s["grad_norm_at_saddle"] < 1e-12
-    expected = np.array([[0.0, -0.5], [-0.5, -(s["sigma"] ** 2) / 2]])
-    np.testing.assert_allclose(result.arrays["hessian"], expected, atol=1e-10)
-    assert s["h_det"] < 0 and s["h_eig_min"] < 0 < s["h_eig_max"]
-    assert s["d_block_eig_max"] < 0
-    assert (s["full_positive_eigs"], s["full_negative_eigs"]) == (1, 2)
-    assert s["value_max"] < 0
-
-
-@claim(
-    "two_players_play",
-    "simultaneous play circles the saddle more than twice, θ overshoots μ by more than 0.5, and "
-    "the distance shrinks by the factor |1 + ηλ| per step that the linearisation predicts, "
-    "λ = −σ²/4 ± i·sqrt(1/4 − σ⁴/16)",
-)
-def _play_spirals_in(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["turns"] > 2 and s["theta_overshoot"] > 0.5
-    assert s["final_distance"] < 1e-3
-    assert abs(s["eig_real"] + s["sigma"] ** 2 / 4) < 1e-12
-    assert abs(s["eig_imag"] - np.sqrt(0.25 - s["sigma"] ** 4 / 16)) < 1e-12
-    assert abs(s["measured_contraction"] - s["predicted_contraction"]) < 1e-3
-
-
-@claim(
-    "alternation_shift",
-    "θ overshoots μ (by more than 0.25) and ends within 0.1 of it; over the last quarter of the "
-    "run D(x) and D(G(z)) average ½, L_D log 4 and L_G log 2, each within 1e-3; φ₁ ends near 0; "
-    "on the way the running mean of L_D rises above log 4; early on D(x) rises above 0.55 and "
-    "D(G(z)) falls below 0.45",
-)
-def _shift_reaches_equilibrium(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["theta_overshoot"] > 0.25 and s["final_gap"] < 0.1
-    assert s["first_step_over_mu"] <= 200
-    for key, target in (("d_real", 0.5), ("d_fake", 0.5), ("d_loss", LOG4), ("g_loss", s["log2"])):
-        assert abs(s[f"tail_{key}"] - target) < 1e-3, (key, s[f"tail_{key}"])
-    assert abs(s["final_phi1"]) < 0.1
-    assert s["d_loss_peak"] > LOG4 + 0.05, "L_D rises above log 4 while θ overshoots"
-    early = np.ones(25) / 25  # D learns first: running means over the first 200 steps
-    assert np.convolve(result.arrays["d_real"][:200], early, "valid").max() > 0.55
-    assert np.convolve(result.arrays["d_fake"][:200], early, "valid").min() < 0.45
-
-
-@claim(
-    "alternation_ring",
-    "over the last quarter of the run D(x) averages above D(G(z)), both within 0.25 of ½, with "
-    "L_D below log 4 and L_G above log 2: the discriminator keeps an edge",
-)
-def _ring_hovers(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert abs(s["tail_d_real"] - 0.5) < 0.25 and abs(s["tail_d_fake"] - 0.5) < 0.25
-    assert s["tail_d_real"] > s["tail_d_fake"]
-    assert s["tail_d_loss"] < LOG4 and s["tail_g_loss"] > np.log(2.0)
-
-
-@claim(
-    "alternation_ring",
-    "D(x) averages above ½ and D(G(z)) below over the last quarter; per-step D(x) jumps by more "
-    "than 0.05 from one step to the next there on average; no mode is covered at the start, at "
-    "least 4 are at some snapshot, and the count rises and falls on the way (not monotone)",
-    profiles=("standard", "full"),
-)
-def _ring_covers(result: ExperimentResult) -> None:
-    s, modes = result.scalars, result.arrays["modes"]
-    assert s["tail_d_real"] > 0.5 > s["tail_d_fake"]
-    tail = int(len(result.arrays["d_real"]) * (1 - s["tail"]))
-    assert np.abs(np.diff(result.arrays["d_real"][tail:])).mean() > 0.05
-    assert modes[0] == 0 and modes.max() >= 4 and np.any(np.diff(modes) < 0)

@@ -1,62 +1,59 @@
-r"""Experiments of the Wasserstein GAN chapter: a weight-clipped critic on the ring of 8 Gaussians.
+r"""Experiments of the Wasserstein GAN chapter: weight-clipped critics on the ring of 8 Gaussians.
 
-One run of ``train`` with the paper's settings (RMSprop 5e-5, $c = 0.01$, $n_{\text{critic}} =
-5$), trained in segments (``checkpoint=`` / ``resume_from=``) so that the critic can be examined
-between them: its estimate $E\,D(x) - E\,D(G(z))$ on fresh samples, the exact $W_1$ between
-generated and real samples computed by POT, its input-gradient norms at interpolates, and, at the
-end, every one of its weights. The helpers are shared with the WGAN-GP chapter, which reuses this
-run for its comparisons instead of training it again. This module does not draw.
+``wgan_clipping`` trains a seed ensemble with the paper's settings (RMSprop 5e-5, $c = 0.01$,
+$n_{\text{critic}} = 5$) by `train_ensemble`, which stops at a few steps so that every member's
+critic can be examined: its estimate $E\,D(x) - E\,D(G(z))$ on fresh samples, the exact $W_1$
+between generated and real samples (`sample_w1`), its input-gradient norms at interpolates, and,
+at the end, every one of its weights. The harness (`train_and_examine`, `ensemble_arrays`) also
+serves the WGAN-GP chapter, whose ensemble starts member by member from the same networks. This
+module does not draw.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import ot
 import torch
 
-from ganbook.experiments.claims import claim
 from ganbook.experiments.registry import RunContext, experiment
 from ganbook.experiments.result import ExperimentResult
-from ganbook.experiments.ring_run import (
+from ganbook.measures import (
     covered_modes,
     evaluate,
+    median_member,
     plane_grid,
     ring_data,
-    train_in_segments,
+    sample_w1,
 )
 from ganbook.models import MLPDiscriminator, MLPGenerator
+from ganbook.penalties import interpolation_points
 from ganbook.training import TrainConfig
+from ganbook.training.ensemble import train_ensemble
 
 RING = {
-    "hidden": 64,  # width of both MLPs: the toy code uses 512; 64 fits the build budget
+    "members": 5,  # seeds of the ensemble; every statement of the chapters is about all of them
+    "hidden": 32,  # width of both MLPs: the toy code uses 512; 32 fits two ensembles in budget
     "depth": 3,
     "batch_size": 256,  # the WGAN-GP toy code's batch
     "first_evaluation": 100,  # evaluate early once, then every `evaluate_every` steps
     "evaluate_every": 500,
     "snapshot_every": 500,
-    "eval_samples": 1000,  # per side of each exact W1 (POT: about 0.3 s at 1,000)
+    "eval_samples": 1000,  # per side of each exact W1 (POT: about 0.2 s at 1,000)
     "critic_samples": 4096,  # per side of the critic's estimate E D(x) − E D(G(z))
     "grid_points": 81,  # the critic drawn on a grid over [−2, 2]²
+    "w1_rise": 0.1,  # a rise of W1 between two stops counts when larger (noise: about 0.02)
 }
 RING_TEST = {
-    "steps": 200,
-    "first_evaluation": 100,
-    "evaluate_every": 100,
-    "snapshot_every": 100,
+    "members": 2,
+    "steps": 100,
+    "first_evaluation": 50,
+    "evaluate_every": 50,
+    "snapshot_every": 50,
     "eval_samples": 256,
     "critic_samples": 1024,
     "grid_points": 21,
 }
+RING_FULL = {"members": 10, "steps": 10000, "evaluate_every": 1000, "snapshot_every": 1000}
 EXTENT = 2.0  # half-width of the plotted square; the ring has radius 2/1.414
-SHARED_W1 = 0.4  # after the standard 3,000 steps: WGAN-GP's W1 ends below it, clipping's above
-
-
-def sample_w1(a: np.ndarray, b: np.ndarray) -> float:
-    r"""Exact $W_1$ between two equally weighted point clouds, Euclidean cost, by POT's solver."""
-    # --8<-- [start:sample_w1]
-    cost = ot.dist(a, b, metric="euclidean")  # C_ij = ‖a_i − b_j‖₂, not squared
-    return float(ot.emd2(ot.unif(len(a)), ot.unif(len(b)), cost, numItermax=10**7))
-    # --8<-- [end:sample_w1]
 
 
 def interpolate_gradient_norms(
@@ -64,10 +61,10 @@ def interpolate_gradient_norms(
 ) -> np.ndarray:
     r"""Per-example norms $\lVert\nabla D(\hat x_i)\rVert_2$ at $\hat x = x + \alpha(\tilde x - x)$.
 
-    A measurement, not a penalty: no graph is kept. $\alpha \sim U[0, 1)$ is drawn on the CPU.
+    A measurement, not a penalty: no graph is kept. The points are `interpolation_points`, the
+    penalty's own, with $\alpha \sim U[0, 1)$ drawn from ``generator``.
     """
-    alpha = torch.rand(real.shape[0], 1, generator=generator).to(real.device)
-    x_hat = (real + alpha * (fake - real)).requires_grad_(True)
+    x_hat = interpolation_points(real, fake, generator).requires_grad_(True)
     (gradients,) = torch.autograd.grad(critic(x_hat).sum(), x_hat)
     return gradients.norm(dim=1).cpu().numpy()
 
@@ -82,21 +79,6 @@ def fraction_at_bound(weights: np.ndarray, c: float) -> float:
     return float(np.mean(np.abs(np.abs(weights) - c) <= 0.01 * c))
 
 
-def make_players(params, context: RunContext) -> tuple[MLPGenerator, MLPDiscriminator]:
-    r"""$G$ and $D$ with seeded weights: both chapters' runs start from the same networks."""
-    shape = {"hidden": params["hidden"], "depth": params["depth"]}
-    return (
-        MLPGenerator(**shape, generator=context.generator(1)),
-        MLPDiscriminator(**shape, generator=context.generator(2)),
-    )
-
-
-def evaluation_steps(params) -> list[int]:
-    r"""The steps after which the run stops to be examined; the last is ``steps``."""
-    every = range(params["evaluate_every"], params["steps"] + 1, params["evaluate_every"])
-    return sorted({params["first_evaluation"], *every, params["steps"]})
-
-
 def spectral_norm_product(critic: torch.nn.Module) -> float:
     r"""$\prod_l \lVert W_l\rVert_2$ over the linear layers: a bound on the Lipschitz constant.
 
@@ -107,21 +89,44 @@ def spectral_norm_product(critic: torch.nn.Module) -> float:
     return float(np.prod([torch.linalg.matrix_norm(w, ord=2).item() for w in layers]))
 
 
+def evaluation_steps(params) -> list[int]:
+    r"""The steps after which the run stops to be examined; the last is ``steps``."""
+    every = range(params["evaluate_every"], params["steps"] + 1, params["evaluate_every"])
+    return sorted({params["first_evaluation"], *every, params["steps"]})
+
+
+def make_players(params, member: RunContext) -> tuple[MLPGenerator, MLPDiscriminator]:
+    r"""One member's $G$ and $D$, from its streams ``init-g`` and ``init-d``.
+
+    Member $k$ of both chapters' ensembles has the same seed, so it starts from the same networks.
+    """
+    shape = {"hidden": params["hidden"], "depth": params["depth"]}
+    return (
+        MLPGenerator(**shape, generator=member.stream("init-g")),
+        MLPDiscriminator(**shape, generator=member.stream("init-d")),
+    )
+
+
+@torch.no_grad()
+def _samples(G, D, params, generator: torch.Generator, device) -> dict:
+    n, m = params["eval_samples"], params["critic_samples"]
+    real = ring_data(n, generator).to(device)
+    fake = G(torch.randn(n, G.latent_dim, generator=generator).to(device))
+    many_real = ring_data(m, generator).to(device)
+    many_fake = G(torch.randn(m, G.latent_dim, generator=generator).to(device))
+    estimate = (D(many_real).mean() - D(many_fake).mean()).item()  # E D(x) − E D(G(z))
+    return {"real": real, "fake": fake, "many_fake": many_fake, "estimate": estimate}
+
+
 def examine(G, D, params, generator: torch.Generator, device) -> dict:
     r"""Critic estimate, exact $W_1$, mode coverage and gradient norms, all on fresh samples."""
-    n, m = params["eval_samples"], params["critic_samples"]
-    with torch.no_grad():
-        real = ring_data(n, generator).to(device)
-        fake = G(torch.randn(n, G.latent_dim, generator=generator).to(device))
-        many_real = ring_data(m, generator).to(device)
-        many_fake = G(torch.randn(m, G.latent_dim, generator=generator).to(device))
-        estimate = (D(many_real).mean() - D(many_fake).mean()).item()  # E D(x) − E D(G(z))
+    drawn = _samples(G, D, params, generator, device)
+    real, fake = drawn["real"], drawn["fake"]
     norms = interpolate_gradient_norms(D, real, fake, generator)
-    modes = covered_modes(many_fake[:2500].cpu().numpy())
     return {
         "w1": sample_w1(real.cpu().numpy(), fake.cpu().numpy()),
-        "critic_estimate": estimate,
-        "modes": modes,
+        "critic_estimate": drawn["estimate"],
+        "modes": covered_modes(drawn["many_fake"][:2500].cpu().numpy()),
         "grad_norm_median": float(np.median(norms)),
         "lipschitz_bound": spectral_norm_product(D),
         "norms": norms,
@@ -130,181 +135,197 @@ def examine(G, D, params, generator: torch.Generator, device) -> dict:
 
 
 def train_and_examine(loss: str, params, context: RunContext, **overrides) -> dict:
-    r"""Train ``loss`` on the ring in segments, examine the players after each, collect the rest.
+    r"""Train a seed ensemble of ``loss`` on the ring; examine every member at every stop.
 
-    The segments resume from each other's checkpoints (`train_in_segments`), so the run is one
-    uninterrupted run of ``train``; only the examinations draw from their own generator.
+    Member $k$ is one uninterrupted `train` run with its own seed; `train_ensemble` hands its
+    players to ``examine`` at the evaluation steps, which draws from the member's own
+    ``evaluation`` stream.
     """
-    G, D = make_players(params, context)
-    initial_weights = critic_weights(D)
-    config = TrainConfig.for_loss(
-        loss,
-        steps=params["steps"],
-        batch_size=params["batch_size"],
-        snapshot_every=params["snapshot_every"],
-        seed=context.seed,
-        device=str(context.device),
-        **overrides,
+    members = context.members(params["members"])
+    players = [make_players(params, member) for member in members]
+    generators, critics = [p[0] for p in players], [p[1] for p in players]
+    initial_weights = np.stack([critic_weights(D) for D in critics])
+    configs = [
+        TrainConfig.for_loss(
+            loss,
+            steps=params["steps"],
+            batch_size=params["batch_size"],
+            snapshot_every=params["snapshot_every"],
+            seed=member.seed,
+            device=str(context.device),
+            **overrides,
+        )
+        for member in members
+    ]
+    streams = [member.stream("evaluation") for member in members]
+    rows: list[list[dict]] = [[] for _ in members]
+
+    def on_stop(k: int, step: int) -> None:
+        found = examine(generators[k], critics[k], params, streams[k], context.device)
+        rows[k].append({"step": step, **found})
+
+    histories = train_ensemble(
+        generators, critics, ring_data, configs, stops=evaluation_steps(params), on_stop=on_stop
     )
-    rows, eval_rng = [], context.generator(3)
-
-    def examine_now(step: int) -> None:
-        rows.append({"step": step, **examine(G, D, params, eval_rng, context.device)})
-
-    history = train_in_segments(G, D, config, evaluation_steps(params), examine_now)
-    real = ring_data(params["eval_samples"], eval_rng).numpy()
-    points = params["grid_points"]
+    points, n = params["grid_points"], params["eval_samples"]
+    grid = plane_grid(EXTENT, points)
+    floor = context.stream("w1-floor")  # two independent real samples: W1's floor
+    real = ring_data(n, floor).numpy()
     return {
-        "history": history,
+        "histories": histories,
         "rows": rows,
         "initial_weights": initial_weights,
-        "final_weights": critic_weights(D),
-        # D over [−2, 2]², row i at y = i-th grid value
-        "grid": evaluate(D, plane_grid(EXTENT, points), context.device).reshape(points, points),
+        "final_weights": np.stack([critic_weights(D) for D in critics]),
+        # each member's D over [−2, 2]², row i at y = i-th grid value
+        "grids": np.stack(
+            [evaluate(D, grid, context.device).reshape(points, points) for D in critics]
+        ),
         "real": real[:512],
-        "w1_floor": sample_w1(real, ring_data(params["eval_samples"], eval_rng).numpy()),
-        "config": config,
-        "hidden": params["hidden"],
+        "w1_floor": sample_w1(real, ring_data(n, floor).numpy()),
+        "config": configs[0],
     }
 
 
-def run_arrays(run: dict) -> dict[str, np.ndarray]:
-    r"""The per-evaluation series, final samples and norms, snapshots and per-step estimate."""
-    rows, history = run["rows"], run["history"]
-    keys = ("step", "w1", "critic_estimate", "modes", "grad_norm_median", "lipschitz_bound")
+def ensemble_arrays(run: dict) -> dict[str, np.ndarray]:
+    r"""Per-member series with a leading member axis: evaluations, final samples, snapshots."""
+    rows, histories = run["rows"], run["histories"]
+    keys = ("w1", "critic_estimate", "modes", "grad_norm_median", "lipschitz_bound")
     return {
-        **{f"eval_{k}": np.array([r[k] for r in rows]) for k in keys},
-        "final_norms": rows[-1]["norms"],
-        "final_samples": rows[-1]["samples"],
+        "eval_step": np.array([r["step"] for r in rows[0]]),
+        **{f"eval_{k}": np.array([[r[k] for r in member] for member in rows]) for k in keys},
+        "final_norms": np.stack([member[-1]["norms"] for member in rows]),
+        "final_samples": np.stack([member[-1]["samples"] for member in rows]),
         "real": run["real"],
-        "critic_grid": run["grid"],
-        "snapshot_steps": history.snapshot_steps,
-        "snapshots": history.snapshots,
-        "train_estimate": -history.d_loss,  # −L_D on the training batches, mean of n_critic
+        "critic_grid": run["grids"],
+        "snapshot_steps": histories[0].snapshot_steps,
+        "snapshots": np.stack([h.snapshots for h in histories]),
+        "train_estimate": -np.stack([h.d_loss for h in histories]),  # −L_D, mean of n_critic
+        # K̂ = (E D(x) − E D(G(z))) / W1 at every stop of every member
+        "ratio": np.array([[r["critic_estimate"] / r["w1"] for r in member] for member in rows]),
     }
 
 
-def run_scalars(run: dict) -> dict[str, float | int]:
-    r"""Final and first evaluations, the noise floor of $W_1$ and norm quantiles."""
-    first, last = run["rows"][0], run["rows"][-1]
-    q10, q90 = np.quantile(last["norms"], [0.1, 0.9])
+def spread(name: str, values: np.ndarray, fmt=float) -> dict[str, float | int]:
+    r"""``NAME_min``, ``NAME_median`` and ``NAME_max`` of one value per member."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]  # a member without the value (see positive_drift)
+    if not len(values):
+        return {f"{name}_{what}": float("nan") for what in ("min", "median", "max")}
     return {
-        "steps": run["config"].steps,
-        "hidden": run["hidden"],
-        "first_step": first["step"],
-        "w1_first": first["w1"],
-        "w1_final": last["w1"],
+        f"{name}_min": fmt(values.min()),
+        f"{name}_median": fmt(np.median(values)),
+        f"{name}_max": fmt(values.max()),
+    }
+
+
+def ensemble_scalars(params, run: dict, arrays: dict[str, np.ndarray]) -> dict[str, float | int]:
+    r"""Settings, and the spread over members of the final evaluations."""
+    config, w1 = run["config"], arrays["eval_w1"]
+    norms = arrays["final_norms"]
+    rises = np.diff(w1, axis=1).max(axis=1)  # per member, the largest rise between two stops
+    ratio = arrays["ratio"]
+    return {
+        "members": int(w1.shape[0]),
+        "steps": config.steps,
+        "hidden": params["hidden"],
+        "eval_samples": params["eval_samples"],
+        "first_step": int(arrays["eval_step"][0]),
+        "d_lr": config.d_lr,
+        "n_critic": config.n_critic,
+        "batch_size": config.batch_size,
+        "shown_member": median_member(w1[:, -1]),
+        **spread("w1_first", w1[:, 0]),
+        **spread("w1_final", w1[:, -1]),
+        "w1_rise": params["w1_rise"],
+        **spread("largest_w1_rise", rises),
+        "members_w1_rose": int(np.sum(rises > params["w1_rise"])),
         "w1_floor": run["w1_floor"],
-        "critic_first": first["critic_estimate"],
-        "critic_final": last["critic_estimate"],
-        "modes_final": last["modes"],
-        "grad_norm_median": last["grad_norm_median"],
-        "grad_norm_q10": float(q10),
-        "grad_norm_q90": float(q90),
-        "d_lr": run["config"].d_lr,
-        "n_critic": run["config"].n_critic,
-        "batch_size": run["config"].batch_size,
+        **spread("modes_final", arrays["eval_modes"][:, -1], int),
+        **spread("critic_final", arrays["eval_critic_estimate"][:, -1]),
+        **spread("grad_norm_median", np.median(norms, axis=1)),
+        **spread("grad_norm_q90", np.quantile(norms, 0.9, axis=1)),
+        **spread("grad_norm_max", norms.max(axis=1)),
+        **spread("lipschitz_bound", arrays["eval_lipschitz_bound"][:, -1]),
+        **spread("ratio_final", ratio[:, -1]),
+        "ratio_stops": int(ratio.size),
+        "negative_ratio_stops": int(np.sum(ratio <= 0)),
+        "members_with_negative_ratio": int(np.sum(np.any(ratio <= 0, axis=1))),
     }
 
 
 def window_means(series: np.ndarray, window: int) -> np.ndarray:
-    r"""Means of consecutive windows of ``window`` steps (a trailing partial window is dropped)."""
-    usable = len(series) // window * window
-    return series[:usable].reshape(-1, window).mean(axis=1)
+    r"""Means of consecutive windows of ``window`` steps along the last axis (no partial window)."""
+    series = np.asarray(series)
+    usable = series.shape[-1] // window * window
+    return series[..., :usable].reshape(*series.shape[:-1], -1, window).mean(axis=-1)
+
+
+def positive_drift(values: np.ndarray) -> float:
+    r"""$\max v / \min v$ over the entries $v > 0$ of ``values``: a factor between positive values.
+
+    NaN when fewer than two are positive (a claim then fails rather than pass on a sign change).
+    """
+    positive = np.asarray(values)[np.asarray(values) > 0]
+    return float(positive.max() / positive.min()) if len(positive) >= 2 else float("nan")
 
 
 @experiment(
     "wgan_clipping",
-    params={**RING, "steps": 3000, "clip_value": 0.01, "window": 100},
-    test={**RING_TEST, "window": 20},
-    full={"steps": 10000, "evaluate_every": 1000, "snapshot_every": 1000},
+    params={**RING, "steps": 2000, "clip_value": 0.01, "window": 100, "warm_up": 500},
+    test={**RING_TEST, "window": 10, "warm_up": 50},
+    full={**RING_FULL},
     title="WGAN with weight clipping on the ring: critic estimate, exact W1, weights, norms",
 )
 def wgan_clipping(params, context: RunContext) -> ExperimentResult:
     c = params["clip_value"]
     run = train_and_examine("wasserstein", params, context, clip_value=c)
-    arrays = run_arrays(run)
-    ratio = arrays["eval_critic_estimate"] / arrays["eval_w1"]  # K̂ = estimate / W1
-    windows = window_means(arrays["train_estimate"], params["window"])
-    peak = int(np.argmax(windows))
-    weights = run["final_weights"]
+    arrays = ensemble_arrays(run)
+    ratio = arrays["ratio"]  # K̂ = estimate / W1, (K, S)
+    windows = window_means(arrays["train_estimate"], params["window"])  # (K, W)
+    peak = windows.argmax(axis=1)
+    weights, initial = run["final_weights"], run["initial_weights"]
+    norms = arrays["final_norms"]
+    bound = arrays["eval_lipschitz_bound"]
+    at_clip = np.array([fraction_at_bound(w, c) for w in weights])
+    clipped_at_start = np.mean(np.abs(initial) >= c, axis=1)
+    warm = arrays["eval_step"] >= params["warm_up"]
     return ExperimentResult(
         arrays={
             **arrays,
             "train_estimate_windows": windows,
             "weights": weights,
-            "initial_weights": run["initial_weights"],
+            "initial_weights": initial,
         },
         scalars={
-            **run_scalars(run),
+            **ensemble_scalars(params, run, arrays),
             "clip_value": c,
             "window": params["window"],
-            "weights_count": int(weights.size),
-            "fraction_at_clip": fraction_at_bound(weights, c),
-            "fraction_clipped_at_start": float(np.mean(np.abs(run["initial_weights"]) >= c)),
-            "initial_weight_max": float(np.abs(run["initial_weights"]).max()),
-            "ratio_final": float(ratio[-1]),
-            "ratio_min": float(ratio.min()),
+            "weights_count": int(weights.shape[1]),
+            **spread("fraction_at_clip", at_clip),
+            "members_mostly_at_clip": int(np.sum(at_clip > 0.5)),
+            **spread("fraction_clipped_at_start", clipped_at_start),
+            # fewest weights, over members, that training moved from the walls back inside
+            "weights_freed_min": int(
+                np.min(np.round((clipped_at_start - at_clip) * weights.shape[1]))
+            ),
+            "initial_weight_max": float(np.abs(initial).max()),
+            "initial_weight_max_min": float(np.abs(initial).max(axis=1).min()),
+            "weights_outside_clip": int(np.sum(np.abs(weights) > c * (1 + 1e-6))),
+            **spread("fraction_zero_norms", np.mean(norms == 0, axis=1)),
+            "members_with_zero_norms": int(np.sum(np.any(norms == 0, axis=1))),
+            "hidden_layer_bound": c * params["hidden"],  # c√(mn) for an n × n layer
             "ratio_max": float(ratio.max()),
-            "ratio_max_over_min": float(ratio.max() / ratio.min()),
-            "estimate_peak": float(windows[peak]),
-            "estimate_peak_step": int((peak + 1) * params["window"]),
-            "estimate_end": float(windows[-1]),
-            "lipschitz_bound": run["rows"][-1]["lipschitz_bound"],
-            "ratio_over_bound_max": float(np.max(ratio / arrays["eval_lipschitz_bound"])),
-            "grad_norm_max": float(arrays["final_norms"].max()),
+            "positive_ratio_stops_min": int(np.min(np.sum(ratio > 0, axis=1))),
+            **spread("ratio_drift", [positive_drift(row) for row in ratio]),
+            "warm_up": params["warm_up"],
+            **spread("ratio_drift_after_warm_up", [positive_drift(row[warm]) for row in ratio]),
+            "ratio_final_spread": positive_drift(ratio[:, -1]),  # between members, last stop
+            **spread("estimate_peak", windows[np.arange(len(peak)), peak]),
+            **spread("estimate_peak_step", (peak + 1) * params["window"], int),
+            **spread("estimate_end", windows[:, -1]),
+            **spread("estimate_end_over_peak", windows[:, -1] / windows.max(axis=1)),
+            "ratio_over_bound_max": float(np.max(ratio / bound)),
+            "grad_norm_over_bound_max": float(np.max(norms.max(axis=1) / bound[:, -1])),
+            "w1_fell_members": int(np.sum(arrays["eval_w1"][:, -1] < arrays["eval_w1"][:, 0])),
         },
     )
-
-
-# Claims that the chapter's prose makes about these results, checked at every build.
-
-
-@claim("wgan_clipping", "most critic weights sit within 1% of ±c, from the first clip to the end")
-def _weights_pile_at_the_bound(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["fraction_at_clip"] > 0.6, s["fraction_at_clip"]
-    assert s["fraction_clipped_at_start"] > 0.85, s["fraction_clipped_at_start"]
-    assert s["initial_weight_max"] > 10 * s["clip_value"]
-    assert np.all(np.abs(result.arrays["weights"]) <= s["clip_value"] + 1e-7)
-
-
-@claim(
-    "wgan_clipping",
-    "the clipped critic's gradient norms are orders of magnitude below 1, spread over a wide "
-    "range, and below the bound that the clipped weights guarantee, itself far below 1",
-)
-def _clipped_gradients_are_tiny(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["grad_norm_q90"] < 1e-2, s["grad_norm_q90"]
-    assert s["grad_norm_q90"] / s["grad_norm_q10"] > 2, "and spread over a wide range"
-    assert s["grad_norm_max"] <= s["lipschitz_bound"] < 0.1, s["lipschitz_bound"]
-    assert s["fraction_at_clip"] <= s["fraction_clipped_at_start"], "training frees some weights"
-
-
-@claim(
-    "wgan_clipping",
-    "the critic's estimate is a tiny multiple K·W1 (K below each stop's weight bound); both fall "
-    "after the critic's warm-up, but K drifts by more than a factor 2; gradient norms stay well "
-    "below the bound",
-    profiles=("standard", "full"),
-)
-def _estimate_tracks_w1(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert 0 < s["ratio_min"] and s["ratio_over_bound_max"] < 1, s["ratio_over_bound_max"]
-    assert s["w1_final"] < s["w1_first"]
-    assert s["estimate_end"] < s["estimate_peak"] / 3, (s["estimate_end"], s["estimate_peak"])
-    assert s["ratio_max_over_min"] > 2, s["ratio_max_over_min"]
-    assert s["grad_norm_max"] < s["lipschitz_bound"] / 2, "flatter than the clipping bound"
-
-
-@claim(
-    "wgan_clipping",
-    "after the standard run clipped WGAN is still far from the ring: W1 above the shared mark, "
-    "at most 2 of 8 modes covered",
-    profiles=("standard",),
-)
-def _clipping_is_slow(result: ExperimentResult) -> None:
-    s = result.scalars
-    assert s["w1_final"] > SHARED_W1 > 2 * s["w1_floor"], (s["w1_final"], s["w1_floor"])
-    assert s["modes_final"] <= 2, s["modes_final"]

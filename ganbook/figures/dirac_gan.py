@@ -36,16 +36,21 @@ def _title(game: str, scalars) -> str:
     caption=(
         r"The Dirac-GAN's four games in the $(\theta, \psi)$ plane: grey streamlines follow the "
         r"gradient-play field $(-\partial_\theta L,\ \partial_\psi L + R'(\psi))$; the coloured "
-        r"lines are gradient steps of size $\eta = 0.1$ from $(1, 1)$ (circle), simultaneous "
-        r"(solid) and alternating (dashed); the star is the equilibrium $(0, 0)$. The "
-        r"unregularised game spirals out (simultaneous) or circles (alternating); clipped WGAN "
-        r"circles at the fence $|\psi| = c$ (clipping keeps $\psi$ out of the grey bands); "
-        r"WGAN-GP stops at the cross, $(-2\lambda, 0)$; R1 converges."
+        r"lines are {dirac_trajectories.steps:,} gradient steps of size $\eta$ = "
+        r"{dirac_trajectories.lr:g} from $(\theta, \psi)$ = ({dirac_trajectories.start_theta:g}, "
+        r"{dirac_trajectories.start_psi:g}) (circle), simultaneous (solid) and alternating "
+        r"(dashed); the star is the equilibrium $(0, 0)$. The unregularised game spirals out "
+        r"(simultaneous) or circles (alternating); clipped WGAN circles at the fence "
+        r"$|\psi| = c$ (clipping keeps $\psi$ out of the grey bands); WGAN-GP stops at the "
+        r"cross, $(-2\lambda, 0)$; R1 converges. Here $c$ = {dirac_trajectories.clip:g}, "
+        r"$\lambda$ = {dirac_trajectories.lam:g} and $\gamma$ = {dirac_trajectories.gamma:g}, "
+        r"larger than the papers' $c = 0.01$ and $\lambda = 10$ so that the orbits are visible."
     ),
     alt="Four phase portraits. Top left: circular streamlines, a solid path spiralling outward "
-    "and a dashed closed loop. Top right: circular streamlines with grey bands above psi = 1 and "
-    "below -1, paths circling at radius about one. Bottom left: paths sliding to the point "
-    "(-2, 0). Bottom right: streamlines spiralling into the origin, both paths converging.",
+    "and a dashed closed loop. Top right: circular streamlines with grey bands beyond psi = plus "
+    "and minus c, paths circling at a radius of about c. Bottom left: paths sliding to a point "
+    "on the theta axis, left of the origin. Bottom right: streamlines spiralling into the "
+    "origin, both paths converging.",
 )
 def draw_dirac_vector_fields(results):
     r = results["dirac_trajectories"]
@@ -91,14 +96,14 @@ def draw_dirac_vector_fields(results):
     caption=(
         r"Distance to the equilibrium, $\|(\theta_k, \psi_k)\|$, over the gradient steps of the "
         r"previous figure, on a log scale (top) and a linear scale (bottom). Only R1 "
-        r"goes to 0, in a nearly straight line (a constant factor per step); it leaves the plot "
+        r"goes to $0$, in a nearly straight line (a constant factor per step); it leaves the plot "
         r"at its floor, not at the end of the arithmetic. The unregularised game grows under "
         r"simultaneous steps and stays level under alternating ones; clipped WGAN levels off "
         r"near $c$; WGAN-GP freezes at $2\lambda$."
     ),
     alt="Two log-scale panels of distance against step. In both, the R1 curve falls in a "
-    "straight line; the others stay between 1 and 3; in the simultaneous panel the unregularised "
-    "curve rises slowly.",
+    "straight line; the others stay within a small range; in the simultaneous panel the "
+    "unregularised curve rises slowly.",
 )
 def draw_dirac_distance(results):
     r = results["dirac_trajectories"]
@@ -136,7 +141,8 @@ def draw_dirac_distance(results):
         r"of the slowest eigenvalue, the rate at which the slowest direction decays in "
         r"continuous time; it is most negative at $\gamma = 1$."
     ),
-    alt="Left: a half circle of dots from plus i over 2 to minus i over 2 through minus one half, "
+    alt="Left: a half circle of dots from plus i over two to minus i over two through minus one "
+    "half, "
     "then two branches on the real axis. Right: a V-shaped curve with its lowest point at gamma "
     "equal to one.",
 )
@@ -179,12 +185,16 @@ def draw_dirac_r1_eigenvalues(results):
     experiments=("dirac_wgan_gp_stall",),
     caption=(
         r"The generator's position $\theta_k$ under simultaneous steps of the WGAN-GP game with "
-        r"the literal penalty $\lambda(|\psi| - 1)^2$, for several $\lambda$, from $(1, 1)$. For "
+        r"the literal penalty $\lambda(|\psi| - 1)^2$, for several $\lambda$, from "
+        r"$(\theta, \psi)$ = ({dirac_wgan_gp_stall.start_theta:g}, "
+        r"{dirac_wgan_gp_stall.start_psi:g}), with step size $\eta$ = {dirac_wgan_gp_stall.lr:g}. "
+        r"For "
         r"$\lambda \ge 1$ it walks past the data at $0$ and stops at $-2\lambda$ (dotted lines); "
         r"for $\lambda = 0.5$ it never settles."
     ),
-    alt="Curves of theta against step: one oscillates between about -1.5 and 1.5; the others "
-    "descend smoothly and level off at -2, -4 and -8.",
+    alt="Curves of theta against step: one oscillates around zero and never settles; the "
+    "others descend smoothly and level off at minus twice their lambda, each at its own dotted "
+    "line.",
 )
 def draw_dirac_wgan_gp_stall(results):
     r = results["dirac_wgan_gp_stall"]

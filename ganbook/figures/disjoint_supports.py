@@ -26,12 +26,14 @@ INFINITY_LEVEL = 1.0
         r"against $U[\theta \pm \varepsilon/2]$, on a grid. Black dots: the parallel lines "
         r"$\delta_0 \times U[0, 1]$ against $\delta_\theta \times U[0, 1]$ in the plane ($W_1$ by "
         r"the transport linear program). KL is infinite at every $\theta \neq 0$, for every "
-        r"width. JS and TV climb with slope $1/\varepsilon$ and stop as soon as the supports "
-        r"separate ($|\theta| \ge \varepsilon$); as $\varepsilon \to 0$ they become a jump. "
-        r"$W_1 = |\theta|$ whatever the width: its slope is 1 everywhere."
+        r"width. JS and TV climb with slopes $\log 2/\varepsilon$ and $1/\varepsilon$ and stop "
+        r"as soon as the supports separate ($|\theta| \ge \varepsilon$); as "
+        r"$\varepsilon \to 0$ they become a jump. $W_1 = |\theta|$ whatever the width: its "
+        r"slope is $1$ everywhere."
     ),
     alt="Four panels over theta. KL is drawn at an infinity level except a single zero at the "
-    "origin. JS and TV rise steeply near zero and flatten at log 2 and 1; narrower widths rise "
+    "origin. JS and TV rise steeply near zero and flatten at log two and one; narrower widths "
+    "rise "
     "faster. W1 is the same V-shaped line for every width, and the black dots lie on it.",
 )
 def draw_divergences(results):
@@ -69,47 +71,49 @@ def draw_divergences(results):
     experiments=("disjoint_supports_gradients",),
     caption=(
         r"Data $U[\pm\varepsilon/2]$ and a generator $U[\theta \pm \varepsilon/2]$ that does not "
-        r"move, $\varepsilon = 0.1$, so the supports are apart. Each discriminator is trained "
-        r"from scratch by `discriminator_step` (Adam, the same settings for both). Left: the "
-        r"gradient the generator would receive, by autograd. Through the logistic classifier "
-        r"(minimax loss, solid) it rises while the classifier learns, then dies off; through the "
-        r"linear WGAN-GP critic (dashed) it settles near 1, and through the exact critic "
-        r"$f(x) = -x$ it is exactly 1 (dotted). Middle: the classifier's estimate of JS, "
-        r"$(V(D, G) + \log 4)/2$, reaches $\log 2$ for every $\theta$: it cannot tell the three "
-        r"generators apart. Right: the critic's estimate of $W_1$, $E f(x) - E f(\tilde x)$, "
-        r"separates them (thin lines: $|\theta|$)."
+        r"move, $\varepsilon$ = {disjoint_supports_gradients.width:g}, so the supports are apart. "
+        r"Each discriminator is trained from scratch by `discriminator_step` (Adam, the same "
+        r"settings for both), in each of {disjoint_supports_gradients.members} runs with their "
+        r"own seeds; every run is drawn, one thin line each. Left: the gradient the generator "
+        r"would receive, by autograd. Through the logistic classifier (minimax loss, solid) it "
+        r"rises while the classifier learns, then dies off; through the linear WGAN-GP critic "
+        r"(dashed) it settles near $1$, and through the exact critic $f(x) = -x$ it is exactly "
+        r"$1$ (dotted). Middle: the classifier's estimate of JS, $(V(D, G) + \log 4)/2$, reaches "
+        r"$\log 2$ for every $\theta$: it cannot tell the three generators apart. Right: the "
+        r"critic's estimate of $W_1$, $E f(x) - E f(\tilde x)$, separates them (horizontal lines: "
+        r"$|\theta|$)."
     ),
-    alt="Three panels over discriminator steps on a log axis. Left, solid curves rise then "
-    "plunge by many orders of magnitude while dashed curves level off near one. Middle, three "
-    "curves converge to log 2. Right, three curves level off at three different heights.",
+    alt="Three panels over discriminator steps on a log axis, one thin line per run. Left, "
+    "solid curves rise then plunge by orders of magnitude while dashed curves level off near "
+    "one. Middle, three bundles of curves converge to log two. Right, three bundles level off at "
+    "three different heights.",
 )
 def draw_gradients(results):
     r = results["disjoint_supports_gradients"]
     a = r.arrays
     steps = a["record_at"]
     fig, (grad, js, w1) = new_figure(3, width=9.6, height=3.1)
-    for colour, theta, sat, crit, est, w in zip(
-        SERIES,
-        a["thetas"],
-        a["classifier_grad"],
-        a["critic_grad"],
-        a["js_estimate"],
-        a["w1_estimate"],
-        strict=True,
-    ):
-        grad.loglog(steps, sat, color=colour, label=rf"$\theta = {theta:g}$")
-        grad.loglog(steps, crit, color=colour, ls="--")
-        js.semilogx(steps, est, color=colour)
-        w1.semilogx(steps, w, color=colour, ls="--")
+    for k, (colour, theta) in enumerate(zip(SERIES, a["thetas"], strict=True)):
+        for m in range(a["classifier_grad"].shape[0]):  # every member of the ensemble
+            label = rf"$\theta = {theta:g}$" if m == 0 else None
+            line = {"color": colour, "lw": 0.9, "alpha": 0.7}
+            grad.loglog(steps, a["classifier_grad"][m, k], label=label, **line)
+            grad.loglog(steps, a["critic_grad"][m, k], ls="--", **line)
+            js.semilogx(steps, a["js_estimate"][m, k], **line)
+            w1.semilogx(steps, a["w1_estimate"][m, k], ls="--", **line)
         w1.axhline(abs(theta), color=colour, lw=0.7)
     grad.axhline(float(a["exact_critic_grad"][0]), color="black", lw=1.0, ls=":")
     grad.set_ylim(1e-10, 10)
     grad.set_xlabel("discriminator step")
     grad.set_ylabel(r"$|\partial \mathcal{L}_G / \partial\theta|$")
-    grad.legend(frameon=False, loc="lower left", fontsize=8)
-    for ls, label in (("-", "classifier"), ("--", "WGAN-GP critic"), (":", r"critic $f(x) = -x$")):
-        js.plot([], [], color="black", ls=ls, lw=1.2, label=label)  # a legend of line styles
-    js.legend(frameon=False, loc="lower right", fontsize=8)
+    first = grad.legend(frameon=False, loc="lower left", fontsize=8)
+    styles = [
+        grad.plot([], [], color="black", ls=ls, lw=1.2, label=label)[0]
+        for ls, label in (("-", "classifier"), ("--", "WGAN-GP critic"), (":", r"$f(x) = -x$"))
+    ]  # a second legend, of line styles, in the panel whose lines it describes
+    grad.legend(handles=styles, frameon=False, loc="center left", fontsize=8)
+    grad.add_artist(first)
+    grad.set_title("the generator's gradient")
     js.axhline(r.scalars["log_2"], color=COLORS["neutral"], lw=0.8, ls=":")
     js.set_xlabel("discriminator step")
     js.set_title(r"classifier: $(V + \log 4)/2$")

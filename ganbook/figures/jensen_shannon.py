@@ -37,16 +37,17 @@ def _sweep(ax, at, values, every: int) -> None:
     "jensen_shannon_sweeps",
     experiments=("jensen_shannon_sweeps",),
     caption=(
-        r"The value of the game at the optimal discriminator for real data $N(0, 1)$ against a "
-        r"generator $N(\theta, s^2)$. Left: the mean $\theta$ moves, $s = 1$. Right: the width "
-        r"$s$ changes, $\theta = 0$ (log scale). Line: adaptive quadrature. Markers: three grid "
-        r"routes, the left side of the identity and two forms of its right side. All four agree; "
-        r"the minimum $-\log 4$ sits where the generator matches the data, and the ceiling is 0, "
-        r"that is $\mathrm{JS} = \log 2$ (dotted lines)."
+        r"The value of the game at the optimal discriminator for real data $N(\mu, \sigma^2)$, "
+        r"$\mu$ = {jensen_shannon_sweeps.mu:g} and $\sigma$ = {jensen_shannon_sweeps.sigma:g}, "
+        r"against a generator $N(\theta, s^2)$. Left: the mean $\theta$ moves, $s = \sigma$. "
+        r"Right: the width $s$ changes, $\theta = \mu$ (log scale). Line: adaptive quadrature. "
+        r"Markers: three grid routes, the left side of the identity and two forms of its right "
+        r"side. All four agree; the minimum $-\log 4$ sits where the generator matches the data, "
+        r"and the ceiling is $0$, that is $\mathrm{JS} = \log 2$ (dotted lines)."
     ),
-    alt="Two panels. Left, a U-shaped curve over theta with its minimum at zero. Right, a "
-    "V-shaped curve over the width on a log axis with its minimum at one; markers of three "
-    "routes lie on both curves.",
+    alt="Two panels. Left, a U-shaped curve over theta with its minimum at theta = mu. Right, a "
+    "V-shaped curve over the width on a log axis with its minimum where the width equals sigma; "
+    "markers of three routes lie on both curves.",
 )
 def draw_sweeps(results):
     r = results["jensen_shannon_sweeps"]
@@ -66,13 +67,17 @@ def draw_sweeps(results):
     "jensen_shannon_mixture",
     experiments=("jensen_shannon_mixture",),
     caption=(
-        r"Left: $p = p_{\text{data}} = N(0, 1)$, $q = p_g = N(2, 0.5^2)$ and their mixture "
-        r"$m = (p + q)/2$, which is never below half of either. Right: the integrands "
+        r"Left: $p = p_{\text{data}} = N(\mu, \sigma^2)$ and $q = p_g = N(\theta, s^2)$, with "
+        r"$\mu$ = {jensen_shannon_mixture.mu:g}, $\sigma$ = {jensen_shannon_mixture.sigma:g}, "
+        r"$\theta$ = {jensen_shannon_mixture.theta:g} and $s$ = {jensen_shannon_mixture.s:g}, "
+        r"and their mixture $m = (p + q)/2$, which is never below half of either. Right: the "
+        r"integrands "
         r"$p \log(p/m)$ and $q \log(q/m)$. Their areas are $\mathrm{KL}(p\|m)$ and "
         r"$\mathrm{KL}(q\|m)$, whose sum is $2\,\mathrm{JS}(p\|q)$. Each integrand is at most "
         r"$\log 2$ times its density, which is why JS never exceeds $\log 2$."
     ),
-    alt="Left, two bell curves, a wide one at zero and a narrow one at two, and their average. "
+    alt="Left, two bell curves, a wide one for the data and a narrow one to its right, and "
+    "their average. "
     "Right, two shaded curves, mostly positive, one under each bell.",
 )
 def draw_mixture(results):

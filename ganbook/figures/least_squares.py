@@ -8,6 +8,7 @@ from ganbook.figures.registry import figure
 from ganbook.figures.saturation import (
     LOSS_COLORS,
     SHORT,
+    ensemble_band,
     shared_thetas,
     snapshot_grid,
     snapshot_steps_near,
@@ -21,7 +22,7 @@ CODINGS = {
 
 
 def density_background(ax, x, p, q, scale: float) -> None:
-    """$p_{\\text{data}}$ and $p_g$, scaled to share the axis of a discriminator's output."""
+    r"""$p_{\text{data}}$ and $p_g$, scaled to share the axis of a discriminator's output."""
     ax.fill_between(
         x, scale * p, color=COLORS["real"], alpha=0.18, lw=0, label=r"$p_{\mathrm{data}}$"
     )
@@ -39,11 +40,15 @@ def density_background(ax, x, p, q, scale: float) -> None:
         r"scalar solver. Right: an MLP discriminator trained by the trainer's "
         r"`discriminator_step` with the registry's least-squares loss ($a = 0$, $b = 1$), at a "
         r"few steps of training (lighter: earlier), against its $D^*$ (dashed), over a wider "
-        r"range of $x$."
+        r"range of $x$. Of {least_squares_trained_discriminator.members} seeds it shows the "
+        r"median one by the final error (member "
+        r"{least_squares_trained_discriminator.shown_member}, counting from zero); thin grey "
+        r"lines: the final output of the others."
     ),
     alt="Left: two S-shaped curves, one from minus one to one and one from zero to one, with "
     "dots on them. Right: the trained network's output approaching the dashed optimal curve "
-    "where the densities are, and running on along straight lines beyond them.",
+    "where the densities are, and running on along straight lines beyond them, differently for "
+    "each seed.",
 )
 def draw_least_squares_optimal_discriminator(results):
     exact = results["least_squares_optimal_discriminator"]
@@ -61,8 +66,12 @@ def draw_least_squares_optimal_discriminator(results):
     left.legend(frameon=False, loc="upper left", fontsize=8)
     x = trained.arrays["x"]
     density_background(right, x, trained.arrays["p"], trained.arrays["q"], 2.0)
-    steps = trained.arrays["record_at"]
-    for i, (step, output) in enumerate(zip(steps, trained.arrays["outputs"], strict=True)):
+    steps, member = trained.arrays["record_at"], trained.scalars["shown_member"]
+    outputs = trained.arrays["outputs"]  # (members, recorded steps, x)
+    for k, others in enumerate(outputs[:, -1]):
+        if k != member:
+            right.plot(x, others, color=COLORS["neutral"], lw=0.7, alpha=0.6)
+    for i, (step, output) in enumerate(zip(steps, outputs[member], strict=True)):
         alpha = 0.3 + 0.7 * i / max(1, len(steps) - 1)
         right.plot(x, output, color=COLORS["discriminator"], alpha=alpha, label=f"step {step}")
     right.plot(x, trained.arrays["target"], color="black", ls="--", lw=1.2, label=r"$D^*$")
@@ -81,11 +90,11 @@ def draw_least_squares_optimal_discriminator(results):
         r"distributions on a grid, over $\theta$. Pearson coding ($a = -1$, $b = 1$, $c = 0$): "
         r"$2C(G)$ (line) and $\sum (2q - (p + q))^2/(p + q)$ (dots) coincide; the other order "
         r"of the arguments, $\sum ((p + q) - 2q)^2/(2q)$ (dashed), is a different quantity. "
-        r"0-1 coding ($a = 0$, $b = c = 1$): $2C(G) = \sum q^2/(p + q)$, smallest at "
+        r"The coding $a = 0$, $b = c = 1$: $2C(G) = \sum q^2/(p + q)$, smallest at "
         r"$\theta = \mu$ with value $\tfrac12$ (dotted)."
     ),
     alt="A U-shaped curve with dots on it, zero at theta equal to mu; a steeper dashed curve; a "
-    "shallower curve for the 0-1 coding whose minimum is one half.",
+    "shallower curve for the zero-one coding whose minimum is one half.",
 )
 def draw_least_squares_pearson(results):
     r = results["least_squares_pearson"]
@@ -129,14 +138,15 @@ def draw_least_squares_pearson(results):
     caption=(
         r"Three generator losses against what the discriminator says about a fake sample. "
         r"For the two logit losses the network outputs $\ell$ and $D = \sigma(\ell)$; for least "
-        r"squares (0-1 coding, $c = 1$) the network's raw output $s$ is $D$. Left: the losses. "
+        r"squares (coding $a = 0$, $b = c = 1$) the network's raw output $s$ is $D$. Left: the "
+        r"losses. "
         r"Middle: their derivative with respect to the network's own output ($\ell$ or $s$), "
         r"by autograd through the package's losses; least squares coincides with the "
         r"non-saturating loss on $(0, 1)$. Dotted: least squares put after a sigmoid, "
         r"$\tfrac12(\sigma(\ell) - 1)^2$, which saturates at both ends. Right: the same "
         r"derivatives over a wider range of the raw output."
     ),
-    alt="Three panels. The losses over D from 0 to 1; their gradients, where least squares "
+    alt="Three panels. The losses over D from zero to one; their gradients, where least squares "
     "lies on the non-saturating line and the sigmoid version is a small bump; over a wide range "
     "the least-squares gradient is a straight line while the logit losses level off.",
 )
@@ -209,20 +219,24 @@ def draw_least_squares_shift_toy_gradient(results):
     "least_squares_ring_samples",
     experiments=("saturation_ring", "least_squares_ring"),
     caption=(
-        r"Generated points on the ring over training (the same 1,000 latents at every step; "
-        r"circles: the eight mode centres), for three generator losses trained in the same "
-        r"DCGAN setting, from the same initial weights and seed. The first two rows are the runs "
-        r"of the [saturation chapter](saturation.md)."
+        r"Generated points on the ring over training (the same {least_squares_ring.samples:,} "
+        r"latents at every step; circles: the eight mode centres), for three generator losses "
+        r"trained in the same DCGAN setting from the same initial weights and batches. Of "
+        r"{least_squares_ring.members} seeds it shows one, the median by the least-squares "
+        r"run's final $W_1$ (member {least_squares_ring.shown_member}, counting from zero); the "
+        r"first two rows are that seed's runs in the [saturation chapter](saturation.md)."
     ),
     alt="Three rows of five scatter plots: saturating, non-saturating and least squares. Each "
-    "starts as a small blob, spreads, and by the last step traces the ring of eight modes.",
+    "row starts from the same small blob in the middle; the rows then go their own ways.",
 )
 def draw_least_squares_ring_samples(results):
     logit, ls = results["saturation_ring"], results["least_squares_ring"]
     last = int(ls.arrays["snapshot_steps"][-1])
     steps = snapshot_steps_near(ls, [0, last / 8, last / 4, last / 2, last])
+    member = ls.scalars["shown_member"]
     fig, axes = new_figure(len(steps), 3, width=7.2, height=4.6)
-    snapshot_grid(axes, [(logit, "saturating"), (logit, "nonsaturating"), (ls, "ls")], steps)
+    rows = [(logit, "saturating", member), (logit, "nonsaturating", member), (ls, "ls", member)]
+    snapshot_grid(axes, rows, steps)
     return fig
 
 
@@ -230,24 +244,20 @@ def draw_least_squares_ring_samples(results):
     "least_squares_ring_w1",
     experiments=("saturation_ring", "least_squares_ring"),
     caption=(
-        r"$W_1$ between 1,000 generated and 1,000 real points over training, for the three runs "
-        r"of the figure above (POT's exact solver; dotted: two real samples, the floor)."
+        r"$W_1$ between {least_squares_ring.samples:,} generated and as many real points over "
+        r"training, for the three losses of the figure above, each over the "
+        r"{least_squares_ring.members} seeds: the median (line) and the smallest to the largest "
+        r"(band). POT's exact solver; dotted: two real samples, the floor."
     ),
-    alt="Three W1 curves over the generator steps, all falling from their starting value "
-    "towards the dotted floor.",
+    alt="Three wide, overlapping bands of W1 over the generator steps, one per loss, all "
+    "starting at the same value, above the dotted floor.",
 )
 def draw_least_squares_ring_w1(results):
     logit, ls = results["saturation_ring"], results["least_squares_ring"]
     fig, ax = new_figure(width=6.0, height=2.8)
     for result, key in ((logit, "saturating"), (logit, "nonsaturating"), (ls, "ls")):
-        ax.plot(
-            result.arrays["snapshot_steps"],
-            result.arrays[f"{key}_w1"],
-            "o-",
-            ms=3,
-            color=LOSS_COLORS[key],
-            label=SHORT[key],
-        )
+        steps, w1 = result.arrays["snapshot_steps"], result.arrays[f"{key}_w1"]
+        ensemble_band(ax, steps, w1, LOSS_COLORS[key], SHORT[key], marker="o", ms=3)
     ax.axhline(ls.scalars["w1_floor"], color=COLORS["neutral"], ls=":", lw=1)
     ax.set_xlabel("generator step")
     ax.set_ylabel(r"$W_1$ to the data")

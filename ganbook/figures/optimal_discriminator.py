@@ -32,7 +32,7 @@ def running_median(values: np.ndarray, window: int) -> np.ndarray:
         r"concave, with a single peak exactly where the formula says."
     ),
     alt="Left, two overlapping bell curves with three marked points. Right, three concave curves "
-    "over y between 0 and 1, each peaking at a dashed vertical line.",
+    "over y between zero and one, each peaking at a dashed vertical line.",
 )
 def draw_pointwise(results):
     r = results["optimal_discriminator_pointwise"]
@@ -68,8 +68,10 @@ def draw_pointwise(results):
         r"A logistic discriminator $\sigma(\phi_0 + \phi_1 x)$, started at "
         r"$D = \tfrac12$ and trained by `discriminator_step` against a generator that does not "
         r"move, at three snapshots (green, darker = later), against the optimal discriminator "
-        r"$D^*$ (black, dashed). Shaded: $p_{\text{data}}$ (blue) and $p_g$ (orange). By the last "
-        r"step the trained curve lies on $D^*$."
+        r"$D^*$ (black, dashed). Shaded: $p_{\text{data}}$ (blue) and $p_g$ (orange). Of "
+        r"{optimal_discriminator_training.members} seeds it shows the median one by the final "
+        r"distance to $D^*$ (member {optimal_discriminator_training.shown_member}, counting "
+        r"from zero). By the last step the trained curve lies on $D^*$."
     ),
     alt="Three panels, one per theta. In each, green S-shaped curves of increasing darkness "
     "converge onto a dashed black curve; the rightmost panel's curves stay flat at one half.",
@@ -77,12 +79,14 @@ def draw_pointwise(results):
 def draw_fit(results):
     r = results["optimal_discriminator_training"]
     a = r.arrays
+    member = r.scalars["shown_member"]
     fig, axes = new_figure(len(a["thetas"]), width=7.8, height=2.8)
     shades = np.linspace(0.35, 1.0, len(a["snapshots"]))
+    curves = a["snapshot_curves"][member]  # (n_theta, n_snapshots, n_x)
     for i, (ax, theta) in enumerate(zip(axes, a["thetas"], strict=True)):
         ax.fill_between(a["x"], a["p_data"], color=COLORS["real"], alpha=0.18, lw=0)
         ax.fill_between(a["x"], a["p_model"][i], color=COLORS["fake"], alpha=0.18, lw=0)
-        for shade, step, curve in zip(shades, a["snapshots"], a["snapshot_curves"][i], strict=True):
+        for shade, step, curve in zip(shades, a["snapshots"], curves[i], strict=True):
             ax.plot(a["x"], curve, color=COLORS["discriminator"], alpha=shade, label=f"step {step}")
         ax.plot(a["x"], a["d_star"][i], color="black", ls="--", lw=1.2, label=r"$D^*$")
         ax.set_title(rf"$\theta = {theta:g}$")
@@ -93,38 +97,47 @@ def draw_fit(results):
     return fig
 
 
+def band(ax, x, values, color, **style) -> None:
+    """Median over members (line) and the smallest to the largest member (band)."""
+    ax.fill_between(x, values.min(axis=0), values.max(axis=0), color=color, alpha=0.2, lw=0)
+    ax.plot(x, np.median(values, axis=0), color=color, **style)
+
+
 @figure(
     "optimal_discriminator_convergence",
     experiments=("optimal_discriminator_training",),
     caption=(
-        r"The same three runs over every step. Left: the fitted parameters $\phi_0$ (solid) and "
-        r"$\phi_1$ (dotted) approach the closed-form $\phi_0^*$, $\phi_1^*$ of "
-        r"`gaussian_optimal_discriminator_logit` (thin horizontal lines). Right: the largest "
-        r"distance $\max_x |D(x) - D^*(x)|$ over the plotted range of $x$ at every step (faint) "
-        r"and its running median over 25 steps. Log scales on the step axis; what remains at the "
-        r"end is minibatch noise, shrinking as the learning rate decays."
+        r"The same runs over every step, for all {optimal_discriminator_training.members} "
+        r"seeds: lines are the median over the seeds, bands reach from the smallest to the "
+        r"largest. Left: the fitted parameters $\phi_0$ (solid) and $\phi_1$ (dotted) approach "
+        r"the closed-form $\phi_0^*$, $\phi_1^*$ of `gaussian_optimal_discriminator_logit` (thin "
+        r"horizontal lines). Right: the largest distance $\max_x |D(x) - D^*(x)|$ over the "
+        r"plotted range of $x$, as a running median over a few dozen steps. Log scales on the "
+        r"step axis; what remains at the end is minibatch noise, shrinking as the learning rate "
+        r"decays."
     ),
-    alt="Left, six curves rising to horizontal target lines. Right, three decreasing curves on "
-    "log-log axes.",
+    alt="Left, six bands rising to horizontal target lines. Right, three narrow decreasing "
+    "bands on log-log axes.",
 )
 def draw_convergence(results):
     r = results["optimal_discriminator_training"]
     a = r.arrays
-    steps = np.arange(a["phi"].shape[1])
+    steps = np.arange(a["phi"].shape[2])
     fig, (left, right) = new_figure(2, width=7.6, height=3.0)
-    for colour, theta, phi, star, gap in zip(
-        SERIES, a["thetas"], a["phi"], a["phi_star"], a["gap"], strict=True
-    ):
-        left.plot(steps[1:], phi[1:, 0], color=colour, label=rf"$\theta = {theta:g}$")
-        left.plot(steps[1:], phi[1:, 1], color=colour, ls=":")
+    for i, (colour, theta, star) in enumerate(zip(SERIES, a["thetas"], a["phi_star"], strict=True)):
+        phi = a["phi"][:, i]  # (members, steps + 1, 2)
+        band(left, steps[1:], phi[:, 1:, 0], colour, label=rf"$\theta = {theta:g}$")
+        band(left, steps[1:], phi[:, 1:, 1], colour, ls=":")
         for target in star:
             left.axhline(target, color=colour, lw=0.7, alpha=0.7)
-        right.loglog(steps[1:], gap[1:], color=colour, lw=0.5, alpha=0.35)
-        right.loglog(steps[1:], running_median(gap[1:], WINDOW), color=colour)
+        smoothed = np.stack([running_median(g[1:], WINDOW) for g in a["gap"][:, i]])
+        band(right, steps[1:], smoothed, colour)
     left.set_xscale("log")
     left.set_xlabel("discriminator step")
     left.set_ylabel(r"$\phi_0$ (solid), $\phi_1$ (dotted)")
     left.legend(frameon=False, loc="upper left")
+    right.set_xscale("log")
+    right.set_yscale("log")
     right.set_xlabel("discriminator step")
     right.set_ylabel(r"$\max_x |D(x) - D^*(x)|$")
     return fig

@@ -117,7 +117,7 @@ def build_all(
     chosen = [name for name in figure_names() if only is None or name.startswith(only)]
     needed = {exp for name in chosen for exp in get_figure(name).experiments}
     names = [n for n in experiment_names() if only is None or n in needed]
-    computed = compute_missing(names, workers=workers, **options)
+    computed = compute_missing(names, workers=workers, report=report, **options)
     for name in names:
         results[name], records[name] = run_experiment(name, **options)
         records[name] = computed.get(name, records[name])
@@ -138,4 +138,3 @@ def build_all(
         figures[name] = render_figure(name, **options)
         report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
     return BuildOutput(results, records, figures, outcomes)
-

@@ -1,7 +1,8 @@
 r"""Figures of "What a GAN is" and "The discriminator is a classifier", and the landing figure.
 
-All of them draw from one build-time run on the ring of 8 Gaussians (`ring_run`), except the
-cross-entropy curves (`bce_terms`).
+All of them draw from the build-time seed ensemble on the ring of 8 Gaussians (`ring_run`), except
+the cross-entropy curves (`bce_terms`). The figures of one run show the ensemble's
+``shown_member`` (`member_arrays`); `ring_run_coverage` shows every member.
 """
 
 from __future__ import annotations
@@ -44,25 +45,66 @@ def scatter(ax, points: np.ndarray, color: str, *, size: float = 2.0, alpha: flo
     ax.scatter(*points.T, s=size, color=color, alpha=alpha, lw=0, rasterized=True, **kw)
 
 
-def snapshot_at(result, step: int) -> np.ndarray:
-    r"""The generated samples of the snapshot taken at ``step``."""
-    index = int(np.flatnonzero(result.arrays["snapshot_steps"] == step)[0])
-    return result.arrays["snapshots"][index]
+def _member(result, member: int | None) -> int | None:
+    r"""The member to draw: ``member``, else the shown one of an ensemble, else None (one run)."""
+    if member is not None:
+        return member
+    if result.arrays["snapshots"].ndim == 4:  # (members, snapshots, samples, 2)
+        return int(result.scalars["shown_member"])
+    return None
 
 
-def coverage_at(result, step: int) -> int:
+PER_MEMBER = (
+    "snapshots",
+    "coverage",
+    "d_grid",
+    "latent_grid_mode",
+    "latent_grid_on_mode",
+    "latent_z",
+    "latent_x",
+    "latent_mode",
+    "latent_on_mode",
+)
+r"""The arrays of `ring_run` with a leading member axis that the figures of one run draw."""
+
+
+def member_arrays(result, member: int | None = None) -> dict[str, np.ndarray]:
+    r"""The arrays of one run: ``member``'s slice of an ensemble's per-member arrays.
+
+    ``member`` defaults to the ensemble's ``shown_member``; a result of one run is returned as is.
+    """
+    k = _member(result, member)
+    if k is None:
+        return result.arrays
+    return {key: value[k] if key in PER_MEMBER else value for key, value in result.arrays.items()}
+
+
+def snapshot_at(result, step: int, member: int | None = None) -> np.ndarray:
+    r"""The generated samples of the snapshot taken at ``step`` (of ``member`` in an ensemble)."""
     index = int(np.flatnonzero(result.arrays["snapshot_steps"] == step)[0])
-    return int(result.arrays["coverage"][index])
+    return member_arrays(result, member)["snapshots"][index]
+
+
+def coverage_at(result, step: int, member: int | None = None) -> int:
+    r"""How many modes the snapshot at ``step`` covers (of ``member`` in an ensemble)."""
+    index = int(np.flatnonzero(result.arrays["snapshot_steps"] == step)[0])
+    return int(member_arrays(result, member)["coverage"][index])
+
+
+SHOWN = (
+    r"the median of the {ring_run.members} runs of the ensemble by the share of its final samples "
+    r"within $3\sigma$ of a mode"
+)
 
 
 @figure(
     "landing_ring",
     experiments=("ring_run",),
     caption=(
-        r"What a GAN makes. Left: samples of the real data, a ring of 8 Gaussians. Right: what "
-        r"the generator $G$ makes from the same fixed noise $z$ at four moments of one training "
-        r"run, made when this site was built: a blob, a cloud spread over the plane, a circle, "
-        r"and an octagon through the eight modes."
+        r"What a GAN makes. Left: samples of the real data, a ring of eight Gaussians. Right: what "
+        r"the generator $G$ makes from the same fixed noise $z$ at four moments of a training "
+        r"run made when this site was built (" + SHOWN + r"): a small blob, a cloud spread over "
+        r"the plane, and samples gathered on the ring."
     ),
     alt="Five square panels: blue points on a ring of eight clusters, then orange generated "
     "points that start as a small blob, spread across the plane and settle on the ring.",
@@ -85,15 +127,14 @@ def draw_landing_ring(results):
     "ring_run_samples",
     experiments=("ring_run",),
     caption=(
-        r"One training run on the ring of 8 Gaussians, made at build time: real samples (blue) "
-        r"and the generator's samples $G(z)$ for the same fixed latents $z$ (orange) at five "
-        r"steps. Above each panel, how many of the 8 modes the samples cover (at least 20 "
-        r"samples within $3\sigma$ of the centre). Notice that $G$ never jumps between modes: "
-        r"thin bridges of samples join them."
+        r"One training run on the ring of eight Gaussians, made at build time (" + SHOWN + r"): "
+        r"real samples (blue) and the generator's samples $G(z)$ for the same fixed latents $z$ "
+        r"(orange) at five steps. Above each panel, how many of the eight modes the samples "
+        r"cover (at least twenty samples within $3\sigma$ of the centre). Notice that $G$ never "
+        r"jumps between modes: thin bridges of samples join them."
     ),
-    alt="Five panels. Generated points start as a small blob near the centre, stretch across "
-    "the plane, spread into a disc, form a circle, and end as an octagon through the eight "
-    "real clusters.",
+    alt="Five panels. Generated points start as a small blob near the centre, spread across "
+    "the plane and end on a ring through the real clusters, joined by thin bridges.",
 )
 def draw_ring_run_samples(results):
     r = results["ring_run"]
@@ -108,22 +149,73 @@ def draw_ring_run_samples(results):
 
 
 @figure(
+    "ring_run_coverage",
+    experiments=("ring_run",),
+    caption=(
+        r"Every run of the ensemble, {ring_run.members} seeds. Left: how many of the eight modes "
+        r"the samples cover at each snapshot; orange, the run shown in the other figures; grey, "
+        r"the others, drawn slightly apart so that equal counts stay visible. Right: for each run "
+        r"at the end, the share of its latent cloud that $G$ sends within $3\sigma$ of each mode, "
+        r"one dot per mode; the dashed line is the real data's share, $1/8$. The number of "
+        r"covered modes differs from run to run, and a covered mode can hold far less than its "
+        r"share."
+    ),
+    alt="Two panels. Left, one line per run rising from no covered mode to between "
+    "{ring_run.modes_final_min} and {ring_run.modes_final_max} modes, some with dips on the way. "
+    "Right, for each run, eight dots spread from near zero to about the dashed line at one "
+    "eighth.",
+)
+def draw_ring_run_coverage(results):
+    r = results["ring_run"]
+    a, shown = r.arrays, int(r.scalars["shown_member"])
+    count = a["coverage"].shape[0]
+    fig, (left, right) = new_figure(2, width=7.6, height=3.0)
+    offsets = np.linspace(-0.15, 0.15, count)  # keep equal counts apart
+    for k in range(count):
+        color, width, z = (COLORS["fake"], 2.0, 3) if k == shown else (COLORS["neutral"], 1.0, 2)
+        left.plot(
+            a["snapshot_steps"],
+            a["coverage"][k] + offsets[k],
+            color=color,
+            lw=width,
+            zorder=z,
+            alpha=0.9 if k == shown else 0.6,
+        )
+        x = np.full(a["latent_share"].shape[1], k + 1)
+        right.scatter(x, a["latent_share"][k], s=16, color=color, lw=0, zorder=z)
+    left.set_xlabel("generator step")
+    left.set_ylabel("modes covered")
+    left.set_yticks(range(0, 9, 2))
+    left.set_ylim(-0.5, 8.5)
+    right.axhline(1 / 8, color=COLORS["real"], ls="--", lw=1.0)
+    right.annotate(
+        "data: $1/8$", (count + 0.4, 1 / 8), va="bottom", ha="right", color=COLORS["real"]
+    )
+    right.set_xticks(range(1, count + 1))
+    right.set_xlim(0.4, count + 0.6)
+    right.set_xlabel("run")
+    right.set_ylabel("share of the latent cloud per mode")
+    return fig
+
+
+@figure(
     "ring_run_latent",
     experiments=("ring_run",),
     caption=(
-        r"How the trained generator folds the plane. Left: the latent plane, $z \sim N(0, I)$, "
-        r"each point and the background coloured by the mode nearest to its image $G(z)$; grey "
-        r"where $G(z)$ lands more than $3\sigma$ from every mode. Right: the images $G(z)$ in the "
-        r"same colours. $G$ cuts the plane into eight wedges and squeezes each onto one mode; "
-        r"the grey seams between wedges are the bridges between modes."
+        r"How a trained generator folds the plane (" + SHOWN + r"). Left: the latent plane, "
+        r"$z \sim N(0, I)$, each point and the background coloured by the mode nearest to its "
+        r"image $G(z)$; grey where $G(z)$ lands more than $3\sigma$ from every mode. Right: the "
+        r"images $G(z)$ in the same colours. $G$ cuts the plane into wedges and squeezes each "
+        r"onto a mode. The wedges are of unequal width, and the grey seams between them are the "
+        r"bridges between modes."
     ),
-    alt="Two panels. Left, a cloud of latent points over a plane divided into eight coloured "
-    "wedges separated by thin grey seams. Right, the same points after the generator, eight "
-    "tight coloured clusters on a ring joined by grey bridges.",
+    alt="Two panels. Left, a cloud of latent points over a plane divided into coloured "
+    "wedges of unequal width separated by grey seams. Right, the same points after the "
+    "generator, tight coloured clusters on a ring joined by grey bridges.",
 )
 def draw_ring_run_latent(results):
     r = results["ring_run"]
-    a = r.arrays
+    a = member_arrays(r)
     colors = np.array(MODE_COLORS)
     fig, (left, right) = new_figure(2, width=6.8, height=3.4)
     axis = a["latent_axis"]
@@ -138,7 +230,7 @@ def draw_ring_run_latent(results):
         alpha=0.35,
         interpolation="nearest",
     )
-    point_colors = colors[a["latent_mode"]]
+    point_colors = colors[a["latent_mode"].astype(int)]
     on_mode = a["latent_on_mode"]
     shown = np.arange(len(on_mode)) < 1500
     for ax, points, size in ((left, a["latent_z"], 3.0), (right, a["latent_x"], 10.0)):
@@ -165,18 +257,19 @@ def draw_ring_run_latent(results):
         r"The discriminator of the same run, $D(x) = \sigma(\ell(x))$, over the plane at four "
         r"steps (blue: $D$ says real; red: $D$ says generated; the black line is "
         r"$D = \tfrac12$), with the real samples (dark dots) and the generator's samples at that "
-        r"step (white dots). Early on $D$ is a broad slope that separates the two clouds. At the "
-        r"end it is near 0 almost everywhere, the bridges and the centre included, where there "
-        r"are fakes and no real data; it rises above $\tfrac12$ only on small islands around the "
-        r"modes, where real and generated samples overlap."
+        r"step (white dots). Early on $D$ is a broad slope, undecided over much of the square. "
+        r"At the end it is lowest on the bridges and in the centre, where there are fakes and no "
+        r"real data, and rises above $\tfrac12$ near the modes; in "
+        r"{ring_run.members_islands_underfilled} of the {ring_run.members} runs it is highest at "
+        r"the modes that hold the fewest generated samples."
     ),
     alt="Four heat maps of the discriminator's output over the plane with real and generated "
     "points on top; the boundary between the blue and red regions follows the generated "
-    "points as they move onto the ring.",
+    "points as they move onto the ring, and ends around blue regions at the modes.",
 )
 def draw_ring_run_discriminator(results):
     r = results["ring_run"]
-    a = r.arrays
+    a = member_arrays(r)
     axis = a["grid_axis"]
     fig, axes = new_figure(len(a["panels"]), width=8.0, height=2.5)
     for ax, step, d in zip(axes, a["panels"], a["d_grid"], strict=True):
@@ -210,7 +303,7 @@ def draw_ring_run_discriminator(results):
         r"wrong side. Right: their slopes, $\sigma(\ell) - 1$ and $\sigma(\ell)$. A confident "
         r"mistake always gets a slope near $\pm 1$."
     ),
-    alt="Left, two mirror-image curves crossing at log 2 where the logit is zero: the real "
+    alt="Left, two mirror-image curves crossing at log two where the logit is zero: the real "
     "term falls to zero for large logits, the fake term for small logits. Right, their slopes, "
     "two S-shaped curves between minus one and one.",
 )

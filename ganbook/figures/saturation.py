@@ -54,12 +54,12 @@ def snapshot_steps_near(result, wanted) -> list[int]:
 
 
 def snapshot_grid(fig_axes, runs, steps_to_show) -> None:
-    """Rows of ring panels: one row per (result, key), one column per step in ``steps_to_show``."""
-    for row, (result, key) in enumerate(runs):
+    """Rows of ring panels: one row per (result, key, member), one column per step shown."""
+    for row, (result, key, member) in enumerate(runs):
         snapshot_steps = list(result.arrays["snapshot_steps"])
         for col, step in enumerate(steps_to_show):
             ax = fig_axes[row, col]
-            samples = result.arrays[f"{key}_snapshots"][snapshot_steps.index(step)]
+            samples = result.arrays[f"{key}_snapshots"][member, snapshot_steps.index(step)]
             ring_panel(ax, samples, LOSS_COLORS[key], f"step {step}" if row == 0 else "")
         fig_axes[row, 0].set_ylabel(SHORT[key])
 
@@ -73,11 +73,12 @@ def snapshot_grid(fig_axes, runs, steps_to_show) -> None:
         r"`minimax_generator_loss` and `nonsaturating_generator_loss`: the straight lines "
         r"$-\sigma(\ell)$ and $-(1 - \sigma(\ell))$. Right: the same losses differentiated with "
         r"respect to $D$ itself (log scales), with the sigmoid's slope $D(1 - D)$ in grey. The "
-        r"left panel is the right one times that slope. Dots mark $D(G(z)) = 0.01$."
+        r"left panel is the right one times that slope. Dots mark $D(G(z))$ = "
+        r"{saturation_logit_gradients.probe:g}."
     ),
-    alt="Left: two straight lines over D from 0 to 1, the saturating gradient near zero where D "
-    "is small, the non-saturating one near minus one. Right: on log axes the saturating slope "
-    "stays near one while the non-saturating slope grows like 1/D as D falls.",
+    alt="Left: two straight lines over D from zero to one, the saturating gradient near zero "
+    "where D is small, the non-saturating one near minus one. Right: on log axes the saturating "
+    "slope stays near one while the non-saturating slope grows like one over D as D falls.",
 )
 def draw_saturation_logit_gradients(results):
     r = results["saturation_logit_gradients"]
@@ -148,24 +149,49 @@ def draw_saturation_shift_toy_vs_score(results):
 SNAPSHOT_SERIES = ("w1", "modes", "to_nearest")  # one value per snapshot, not per step
 
 
-def draw_ring_curves(result, panels, *, nrows=1, width=7.6, height=2.8):
-    """One panel per (series, title, log y, smoothing window) of both losses over the steps."""
-    fig, axes = new_figure(len(panels) // nrows, nrows, width=width, height=height)
-    axes = np.ravel(axes)
+def ensemble_band(ax, x, values, color, label, *, log=False, window=0, **style) -> None:
+    """The median over members (line) and the smallest to the largest member (band).
+
+    ``values`` has shape (members, len(x)); with ``window`` each member is first smoothed by a
+    running mean over that many steps.
+    """
+    values = np.asarray(values, float)
+    if window:
+        values = np.stack([smooth(v, window) for v in values])
+    low, mid, high = values.min(axis=0), np.median(values, axis=0), values.max(axis=0)
+    ax.fill_between(x, low, high, color=color, alpha=0.2, lw=0)
+    ax.plot(x, mid, color=color, label=label, **style)
+    if log:
+        ax.set_yscale("log")
+
+
+def draw_ring_curves(result, panels, axes, keys=("saturating", "nonsaturating")):
+    """One panel per (series, title, log y, smoothing window): each loss's ensemble band."""
     for ax, (series, title, log, window) in zip(axes, panels, strict=True):
-        for key in ("saturating", "nonsaturating"):
+        for key in keys:
             y = result.arrays[f"{key}_{series}"]
             if series in SNAPSHOT_SERIES:
                 x, style = result.arrays["snapshot_steps"], {"marker": "o", "ms": 3}
             else:
-                x, y, style = np.arange(1, len(y) + 1), smooth(y, window), {}
-            (ax.semilogy if log else ax.plot)(x, y, color=COLORS[key], label=SHORT[key], **style)
+                x, style = np.arange(1, y.shape[1] + 1), {}
+            ensemble_band(ax, x, y, COLORS[key], SHORT[key], log=log, window=window, **style)
         if series == "w1":
             ax.axhline(result.scalars["w1_floor"], color=COLORS["neutral"], ls=":", lw=1)
         ax.set_xlabel("generator step")
         ax.set_title(title)
-    axes[0].legend(frameon=False, fontsize=8)
-    return fig
+
+
+def paired_finals(ax, result, series: str, title: str) -> None:
+    """Each member's final value for both losses, a grey line joining the two runs of a seed."""
+    keys = ("saturating", "nonsaturating")
+    finals = np.stack([result.arrays[f"{key}_{series}"][:, -1] for key in keys])  # (2, K)
+    for member in finals.T:
+        ax.plot([0, 1], member, color=COLORS["neutral"], lw=0.8, alpha=0.7)
+    for i, key in enumerate(keys):
+        ax.plot(np.full(finals.shape[1], i), finals[i], "o", color=COLORS[key], ms=5)
+    ax.set_xticks([0, 1], [SHORT[k] for k in keys])
+    ax.set_xlim(-0.4, 1.4)
+    ax.set_title(title)
 
 
 @figure(
@@ -173,44 +199,61 @@ def draw_ring_curves(result, panels, *, nrows=1, width=7.6, height=2.8):
     experiments=("saturation_ring",),
     caption=(
         r"The ring of eight Gaussians in the DCGAN setting (Adam, learning rate $2\cdot10^{-4}$, "
-        r"$\beta_1 = 0.5$, one discriminator step per generator step), both generator losses "
-        r"from the same initial weights and seed. Left: $W_1$ between 1,000 generated and 1,000 "
-        r"real points (POT's exact solver; dotted: two real samples, the floor). Middle: the "
-        r"generator's gradient norm. Right: the discriminator's mean output on fakes. Per-step "
-        r"series are running means over 25 steps."
+        r"$\beta_1 = 0.5$, one discriminator step per generator step): "
+        r"{saturation_ring.members} seeds, each trained with both generator losses from the "
+        r"same initial weights and batches. Lines: the median over the seeds; bands: from the "
+        r"smallest to the largest. Top left: $W_1$ between {saturation_ring.samples:,} "
+        r"generated and as many real points (POT's exact solver; dotted: two real samples, the "
+        r"floor). Top right: the generator's gradient norm. Bottom left: the discriminator's "
+        r"mean output on fakes (per-step series smoothed by a running mean). Bottom right: each "
+        r"seed's final $W_1$ with both losses; a grey line joins the two runs of one seed."
     ),
-    alt="Three panels over 2,000 generator steps. The W1 curves of both losses fall from about "
-    "1.4 to about 0.25 and track each other; the gradient norms are of the same size; the mean "
-    "discriminator output on fakes stays between 0.3 and 0.5 for both.",
+    alt="Four panels over {saturation_ring.steps:,} generator steps. The W1 bands of the two "
+    "losses start at about {saturation_ring.w1_start_median:.1f} and overlap widely; the "
+    "gradient-norm bands overlap; the mean discriminator output on fakes never comes near zero "
+    "(its smallest value is {saturation_ring.min_d_fake:.2f}). Grey lines join the final W1 of "
+    "the two runs of each seed.",
 )
 def draw_saturation_ring_curves(results):
-    return draw_ring_curves(
-        results["saturation_ring"],
+    r = results["saturation_ring"]
+    fig, axes = new_figure(2, 2, width=7.2, height=5.2)
+    axes = np.ravel(axes)
+    draw_ring_curves(
+        r,
         [
             ("w1", r"$W_1$ to the data", False, 0),
             ("g_grad_norm", r"$\|\nabla_\theta \mathcal{L}_G\|$", True, 25),
             ("d_fake", r"$\overline{D}(G(z))$", False, 25),
         ],
+        axes[:3],
     )
+    paired_finals(axes[3], r, "w1", r"final $W_1$, seed by seed")
+    axes[0].legend(frameon=False, fontsize=8)
+    return fig
 
 
 @figure(
     "saturation_ring_strong_curves",
     experiments=("saturation_ring_strong_d",),
     caption=(
-        r"The same ring with a discriminator pushed towards its optimum: five discriminator "
-        r"steps per generator step and a discriminator learning rate of $10^{-3}$. Top: the "
+        r"The same ring with a discriminator pushed towards its optimum: "
+        r"{saturation_ring_strong_d.n_critic} discriminator steps per generator step and a "
+        r"discriminator learning rate of {saturation_ring_strong_d.d_lr:g}, "
+        r"{saturation_ring_strong_d.members} seeds, both losses from the same start in each. "
+        r"Lines: the median over the seeds; bands: from the smallest to the largest. Top: the "
         r"discriminator's mean output on fakes and the generator's gradient norm (log scales, "
-        r"running means over 5 steps). Bottom: the mean distance from a generated point to the "
-        r"nearest mode centre, and $W_1$ to the data (dotted: the real-vs-real floor)."
+        r"smoothed by a short running mean). Bottom: the mean distance from a generated point "
+        r"to the nearest mode centre, and $W_1$ to the data (dotted: the real-vs-real floor)."
     ),
-    alt="Four panels over 400 generator steps. For the saturating loss the mean output on "
-    "fakes drops below one in a thousand and its gradient norm to about 0.001 for more than a "
-    "hundred steps while its points stay far from every mode; the non-saturating run recovers "
-    "within a few dozen steps and reaches a mode.",
+    alt="Four panels over {saturation_ring_strong_d.steps:,} generator steps. For the "
+    "saturating loss the mean output on fakes drops far below one in a hundred and its gradient "
+    "norm collapses for many steps while its points stay far from every mode; the "
+    "non-saturating band recovers much sooner and its points move out towards the modes.",
 )
 def draw_saturation_ring_strong_curves(results):
-    return draw_ring_curves(
+    fig, axes = new_figure(2, 2, width=7.0, height=5.0)
+    axes = np.ravel(axes)
+    draw_ring_curves(
         results["saturation_ring_strong_d"],
         [
             ("d_fake", r"$\overline{D}(G(z))$", True, 5),
@@ -218,31 +261,34 @@ def draw_saturation_ring_strong_curves(results):
             ("to_nearest", "distance to the nearest mode", False, 0),
             ("w1", r"$W_1$ to the data", False, 0),
         ],
-        nrows=2,
-        width=7.0,
-        height=5.0,
+        axes,
     )
+    axes[0].legend(frameon=False, fontsize=8)
+    return fig
 
 
 @figure(
     "saturation_ring_strong_samples",
     experiments=("saturation_ring_strong_d",),
     caption=(
-        r"Generated points (the same 1,000 latents every time) with the near-optimal "
-        r"discriminator, at four generator steps, the third at the end of the stall window; "
-        r"circles mark the eight mode centres. The saturating generator sits still while the "
-        r"discriminator is sure of itself; the non-saturating one moves at once."
+        r"Generated points of one seed (the same {saturation_ring_strong_d.samples:,} latents "
+        r"every time) with the near-optimal discriminator, at five generator steps: the start, "
+        r"the two ends of the window of the text, step {saturation_ring_strong_d.compare_at} "
+        r"and the last; circles mark the eight mode centres. The seed shown is the median of "
+        r"the {saturation_ring_strong_d.members} by the number of steps its saturating run "
+        r"spent with $\overline{D}(G(z))$ below {saturation_ring_strong_d.threshold:g} "
+        r"(member {saturation_ring_strong_d.shown_member}, counting from zero)."
     ),
-    alt="Two rows of four scatter plots. Top row, saturating: the blob of points stays in the "
-    "middle through the stall, then lands on one mode. Bottom row, non-saturating: the blob "
-    "moves out to a mode during the same steps.",
+    alt="Two rows of five scatter plots, saturating above, non-saturating below. Both start as "
+    "a small blob in the middle of the ring; by the end of the window the non-saturating points "
+    "have moved further out; at the last step both runs sit on a few modes at most.",
 )
 def draw_saturation_ring_strong_samples(results):
     r = results["saturation_ring_strong_d"]
     last = int(r.arrays["snapshot_steps"][-1])
-    steps = snapshot_steps_near(
-        r, [0, r.scalars["window_start"] * 2, r.scalars["stall_step"], last]
-    )
-    fig, axes = new_figure(len(steps), 2, width=6.4, height=3.4)
-    snapshot_grid(axes, [(r, "saturating"), (r, "nonsaturating")], steps)
+    s = r.scalars
+    steps = snapshot_steps_near(r, [0, s["window_start"], s["window_stop"], s["compare_at"], last])
+    fig, axes = new_figure(len(steps), 2, width=7.2, height=3.2)
+    member = r.scalars["shown_member"]
+    snapshot_grid(axes, [(r, "saturating", member), (r, "nonsaturating", member)], steps)
     return fig

@@ -46,8 +46,8 @@ def draw_shift_toy_densities(results):
         r"from a grid by `ganbook.divergences.js_divergence` (dots). The two routes share no "
         r"code; the curves coincide, with their minimum $-\log 4$ at $\theta = \mu$."
     ),
-    alt="A U-shaped curve with its minimum at theta equal to mu, flattening towards log 2 minus "
-    "log 4 far away; dots from the Jensen-Shannon route lie on it.",
+    alt="A U-shaped curve with its minimum at theta equal to mu, flattening towards zero, log "
+    "two minus log four, far away; dots from the Jensen-Shannon route lie on it.",
 )
 def draw_shift_toy_value(results):
     r = results["shift_toy_value"]
@@ -78,7 +78,10 @@ def draw_shift_toy_value(results):
         r"The generator's gradient $|\partial L_G/\partial\theta|$ at the optimal discriminator, "
         r"by autograd through `minimax_generator_loss` (saturating) and "
         r"`nonsaturating_generator_loss`. Far from the data the saturating gradient vanishes; the "
-        r"non-saturating one grows with the distance. Log scale."
+        r"non-saturating one grows with the distance. Dotted: the level "
+        r"{shift_toy_gradients.threshold:.0e}, below which the saturating gradient stays once "
+        r"$|\theta - \mu|$ exceeds {shift_toy_gradients.vanishing_distance:.2f} standard "
+        r"deviations. Log scale."
     ),
     alt="Two curves over theta on a log scale: the saturating gradient peaks near the data and "
     "falls towards zero on both sides, the non-saturating gradient rises with the distance.",

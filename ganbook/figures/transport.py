@@ -18,9 +18,10 @@ MASS = LinearSegmentedColormap.from_list("mass", ["#ffffff", COLORS["real"], "#0
     caption=(
         r"The worked example: a bimodal histogram $p$ (the data) and a unimodal histogram $q$ "
         r"(a model that put one blob between the two modes), on the grid $x = 0, 1, \dots, 15$. "
-        r"Each bar is the mass at one grid point; each histogram sums to 1."
+        r"Each bar is the mass at one grid point; each histogram sums to $1$."
     ),
-    alt="Two bar charts on the same grid: p has two humps near 3 and 12, q one hump near 7.",
+    alt="Two bar charts on the same grid: p has two humps, one near each end of the grid, and q "
+    "one hump between them.",
 )
 def draw_emd_histograms(results):
     r = results[EXAMPLE]
@@ -107,12 +108,12 @@ def draw_emd_plan(results):
         r"The optimal Kantorovich potentials of the worked example from "
         r"`earth_movers_dual`: $f$ (solid) and $g$ (dashed), with $f(x_0) = 0$. The solver's "
         r"$g$ is exactly $-f$, and $f$ moves by exactly one unit per grid step: it is the "
-        r"1-Lipschitz critic of the Wasserstein GAN. The dots are the potential rebuilt from the "
+        r"$1$-Lipschitz critic of the Wasserstein GAN. The dots are the potential rebuilt from the "
         r"cumulative distributions, slope $\operatorname{sign}(F_q - F_p)$; they sit on $f$. "
         r"$f$ is high where $p$ has mass that $q$ lacks and lowest near the centre of $q$."
     ),
-    alt="A V-shaped solid line f, lowest near x = 7, and its mirror image g, dashed; dots lie on "
-    "the solid line.",
+    alt="A V-shaped solid line f, lowest in the middle of the grid under the hump of q, and its "
+    "mirror image g, dashed; dots lie on the solid line.",
 )
 def draw_emd_potentials(results):
     r = results[EXAMPLE]
@@ -143,10 +144,11 @@ def draw_emd_potentials(results):
     caption=(
         r"The cumulative distributions $F_p$ and $F_q$ of the worked example, as step functions. "
         r"The shaded area between them is $\int |F_p - F_q|\,dx$, which is $W_1(p, q)$: the "
-        r"closed form on the line, computed by `wasserstein_1d`."
+        r"closed form on the line, which `ganbook.divergences` computes from the two "
+        r"cumulative sums."
     ),
-    alt="Two staircase curves rising from 0 to 1; F_p rises early, flattens, then rises again; "
-    "F_q rises in the middle; the area between them is shaded.",
+    alt="Two staircase curves rising from zero to one; F_p rises early, flattens, then rises "
+    "again; F_q rises in the middle; the area between them is shaded.",
 )
 def draw_emd_cdf(results):
     r = results[EXAMPLE]
@@ -168,7 +170,7 @@ def draw_emd_cdf(results):
     )
     ax.step(edges, cdf_p, where="post", color=COLORS["real"], label="$F_p$ (data)")
     ax.step(edges, cdf_q, where="post", color=COLORS["fake"], ls="--", label="$F_q$ (model)")
-    ax.set_xlim(edges[0], edges[-1] - 1.0)
+    ax.set_xlim(edges[0], edges[-1] - 0.5)  # half a step past the last point: its rise shows
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlabel("$x$")
     ax.set_ylabel("cumulative mass")

@@ -51,9 +51,10 @@ def frame_indices(count: int, most: int = 40) -> np.ndarray:
         r"$\phi_1 = (\mu - \theta)/\sigma^2$, the ridge. Orange: simultaneous gradient play from "
         r"the circle; it circles the saddle and closes in on it."
     ),
-    alt="A heat map over theta and phi1 with a saddle at theta = 2, phi1 = 0. Arrows swirl "
-    "around the saddle; an orange path starts on the left at phi1 = 0, rises, crosses to the "
-    "right and spirals into the saddle.",
+    alt="A heat map over theta and the slope phi one, with a saddle at theta = "
+    "{two_players_value.mu:g} where the slope is zero. Arrows swirl around the saddle; an orange "
+    "path starts on the left with a flat discriminator, rises, crosses to the right and spirals "
+    "into the saddle.",
 )
 def draw_two_players_landscape(results):
     r, play = results["two_players_value"], results["two_players_play"]
@@ -102,9 +103,10 @@ def draw_two_players_landscape(results):
         r"at $\theta = \mu$. The grey line is $\phi_1 = 0$, a blind discriminator: "
         r"$\bar V = -\log 4$ whatever $\theta$."
     ),
-    alt="Left: four concave curves of the value against phi1, each with a dot at its maximum; "
-    "the curve for theta = mu peaks at phi1 = 0 with value minus log 4. Right: a U-shaped curve "
-    "against theta with its minimum minus log 4 at theta = 2, touching a flat grey line there.",
+    alt="Left: four concave curves of the value against the slope phi one, each with a dot at "
+    "its maximum; the curve for theta = mu peaks at slope zero with value minus log four. Right: "
+    "a U-shaped curve against theta with its minimum minus log four at theta = "
+    "{two_players_value.mu:g}, touching a flat grey line there.",
 )
 def draw_two_players_slices(results):
     r = results["two_players_value"]
@@ -137,7 +139,8 @@ def draw_two_players_slices(results):
         r"the distance to the saddle on a log scale; the dashed line is the "
         r"contraction $|1 + \eta\lambda|$ per step predicted by the linearisation at the saddle."
     ),
-    alt="Left: two damped oscillating curves, theta minus mu and phi1, shifted by a quarter "
+    alt="Left: two damped oscillating curves, theta minus mu and the slope phi one, shifted by a "
+    "quarter "
     "period. Right: a distance curve falling on a log scale, wiggling, and parallel to a dashed "
     "straight line in its second half.",
 )
@@ -161,23 +164,33 @@ def draw_two_players_play_curves(results):
     return fig
 
 
-def _training_panels(axes, a, s, window: int, loss_legend: str = "upper right") -> None:
-    r"""Losses (left) and discriminator outputs (right) of a run: per step, faint; smoothed."""
+def _training_panels(axes, a, s, loss_legend: str = "upper right") -> None:
+    r"""Losses (left) and discriminator outputs (right) of an ensemble, per step.
+
+    The shown member (``s["shown_member"]``): per step (faint) and its running mean (bold);
+    every other member: its running mean, thin. The running mean is over ``s["window"]`` steps.
+    """
     losses, outputs = axes
-    steps = len(a["d_loss"])
-    log_levels = ((s["log4"], r"$\log 4$"), (np.log(2.0), r"$\log 2$"))
+    shown, window = int(s["shown_member"]), int(s["window"])
+    steps = a["d_loss"].shape[1]
+    log_levels = ((s["log4"], r"$\log 4$"), (s["log2"], r"$\log 2$"))
     for ax, keys, levels, where in (
         (losses, ("d_loss", "g_loss"), log_levels, loss_legend),
         (outputs, ("d_real", "d_fake"), ((0.5, r"$\frac{1}{2}$"),), "upper right"),
     ):
         colours = (COLORS["real"], COLORS["fake"])
         for key, label, colour in zip(keys, LABELS[keys], colours, strict=True):
-            ax.plot(np.arange(1, steps + 1), a[key], color=colour, alpha=0.2, lw=0.5)
-            ax.plot(*moving_average(a[key], window), color=colour, label=label)
+            for k, values in enumerate(a[key]):
+                if k != shown:
+                    ax.plot(*moving_average(values, window), color=colour, lw=0.7, alpha=0.45)
+            ax.plot(np.arange(1, steps + 1), a[key][shown], color=colour, alpha=0.2, lw=0.5)
+            ax.plot(*moving_average(a[key][shown], window), color=colour, lw=1.6, label=label)
         for level, text in levels:
             ax.axhline(level, color="black", lw=0.9, ls=":")
-            box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1}
-            ax.text(steps, level, text, ha="right", va="bottom", fontsize=9, bbox=box)
+            ax.annotate(
+                text, (0.0, level), xytext=(3, 2), textcoords="offset points",
+                xycoords=("axes fraction", "data"), ha="left", va="bottom", fontsize=9,
+            )  # fmt: skip
         ax.set_xlabel("step")
         ax.legend(frameon=True, framealpha=0.85, edgecolor="none", loc=where)
 
@@ -192,26 +205,35 @@ LABELS = {
     "alternation_shift_curves",
     experiments=("alternation_shift",),
     caption=(
-        r"One run of `ganbook.training.train` on the shift toy (non-saturating loss, Adam). Left: "
-        r"the discriminator's loss $\mathcal{L}_D$ and the generator's loss $\mathcal{L}_G$ per "
-        r"step (faint) and their running mean over 25 steps; the dotted lines are their values "
-        r"where $D = \tfrac12$ everywhere, $\log 4$ and $\log 2$. Middle: the mean of $D(x)$ on "
-        r"the real batch and of $D(G(z))$ on the fake batch, against $\tfrac12$. Right: the shift "
-        r"$\theta$ at every snapshot, against the real mean $\mu$."
+        r"The {alternation_shift.members} runs of `ganbook.training.train` on the shift toy, one "
+        r"per seed (non-saturating loss, Adam). Bold: the run that the animation below shows, the "
+        r"median run by its final distance $|\theta - \mu|$, per step (faint) and as a running "
+        r"mean over {alternation_shift.window} steps; thin: the running means of the other runs. "
+        r"Left: the discriminator's loss $\mathcal{L}_D$ and the generator's loss "
+        r"$\mathcal{L}_G$; the dotted lines are their values where $D = \tfrac12$ everywhere, "
+        r"$\log 4$ and $\log 2$. Middle: the mean of $D(x)$ on the real batch and of $D(G(z))$ on "
+        r"the fake batch, against $\tfrac12$. Right: the shift $\theta$ of every run at every "
+        r"snapshot, against the real mean $\mu$."
     ),
-    alt="Three panels over training steps. The discriminator's loss dips below log 4 early and "
-    "returns to it; the generator's loss falls to log 2. D(x) and D(G(z)) split apart early, "
-    "then both settle at one half. Theta rises from -1, overshoots mu = 2 and settles there.",
+    alt="Three panels over {alternation_shift.steps:,} training steps, with one bold run and "
+    "{alternation_shift.members} thin running means that nearly coincide. The discriminator's "
+    "loss dips below log four early and returns to it; the generator's loss falls to log two. D(x) "
+    "and D(G(z)) split apart early, then both settle at one half. Theta rises from "
+    "{alternation_shift.theta0:g}, overshoots mu = {alternation_shift.mu:g} and settles there.",
 )
 def draw_alternation_shift_curves(results):
     r = results["alternation_shift"]
     a, s = r.arrays, r.scalars
     fig, axes = new_figure(3, width=7.8, height=2.8)
-    _training_panels(axes[:2], a, s, window=25, loss_legend="center right")
-    theta = axes[2]
+    _training_panels(axes[:2], a, s, loss_legend="center right")
+    theta, shown = axes[2], int(s["shown_member"])
+    for k, path in enumerate(a["thetas"]):
+        if k != shown:
+            theta.plot(a["snapshot_steps"], path, color=COLORS["fake"], lw=0.7, alpha=0.45)
     theta.plot(
-        a["snapshot_steps"], a["thetas"], "o-", ms=2.5, color=COLORS["fake"], label=r"$\theta$"
-    )
+        a["snapshot_steps"], a["thetas"][shown], "o-", ms=2.5, color=COLORS["fake"],
+        label=r"$\theta$",
+    )  # fmt: skip
     theta.axhline(s["mu"], color=COLORS["real"], lw=1.0, ls="--", label=r"$\mu$")
     theta.set_xlabel("step")
     theta.legend(frameon=False, loc="lower right")
@@ -222,9 +244,11 @@ def draw_alternation_shift_curves(results):
     "alternation_shift_animation",
     experiments=("alternation_shift",),
     caption=(
-        r"The generated cloud of the previous run at its snapshots: a histogram of $G(z_j)$ for "
-        r"the same 512 latents $z_j$ every time (orange), against the real density "
-        r"$N(\mu, \sigma^2)$ (blue). The cloud slides onto the data, overshoots, and settles."
+        r"The generated cloud of the median run of the previous figure (by its final "
+        r"$|\theta - \mu|$) at its snapshots: a histogram of $G(z_j)$ for the same "
+        r"{alternation_shift.snapshot_size} latents $z_j$ every time (orange), against the real "
+        r"density $N(\mu, \sigma^2)$ (blue). The cloud slides onto the data, overshoots, and "
+        r"settles."
     ),
     alt="Animation: an orange histogram starts to the left of a blue bell curve, slides right, "
     "passes it a little, and comes back to sit on top of it.",
@@ -233,7 +257,8 @@ def draw_alternation_shift_curves(results):
 def draw_alternation_shift_animation(results):
     r = results["alternation_shift"]
     a, s = r.arrays, r.scalars
-    snapshots, steps, thetas = a["snapshots"], a["snapshot_steps"], a["thetas"]
+    shown = int(s["shown_member"])
+    snapshots, steps, thetas = a["snapshots"][shown], a["snapshot_steps"], a["thetas"][shown]
     x = np.linspace(s["theta0"] - 4.0, s["mu"] + 4.0, 400)
     real = np.exp(-0.5 * ((x - s["mu"]) / s["sigma"]) ** 2) / (s["sigma"] * np.sqrt(2 * np.pi))
     bins = np.linspace(x[0], x[-1], 60)
@@ -258,31 +283,42 @@ def draw_alternation_shift_animation(results):
     "alternation_ring_curves",
     experiments=("alternation_ring",),
     caption=(
-        r"One run of `ganbook.training.train` on the ring of 8 Gaussians (MLP generator and "
-        r"discriminator, non-saturating loss, Adam). Left: the two losses per step (faint) and "
-        r"their running mean over 50 steps, with $\log 4$ and $\log 2$ dotted. Right: the mean "
-        r"of $D(x)$ and of $D(G(z))$ per step, with $\tfrac12$ dotted. Neither settles at its "
-        r"equilibrium value: the discriminator keeps an edge, and the curves wobble."
+        r"The {alternation_ring.members} runs of `ganbook.training.train` on the ring of eight "
+        r"Gaussians, one per seed (MLP generator and discriminator, non-saturating loss, Adam). "
+        r"Bold: the run that the animation below shows, the median run by the modes it covers at "
+        r"the end, per step (faint) and as a running mean over {alternation_ring.window} steps; "
+        r"thin: the running means of the other runs. Left: the two losses, with $\log 4$ and "
+        r"$\log 2$ dotted. Right: the mean of $D(x)$ and of $D(G(z))$ per step, with $\tfrac12$ "
+        r"dotted. In no run do they settle at their equilibrium values: the discriminator keeps "
+        r"an edge, and the curves wobble."
     ),
-    alt="Two panels over 3000 steps. The discriminator's loss starts at log 4, drops, and wobbles "
-    "below it; the generator's loss rises above log 2 and wobbles. D(x) stays above one half and "
-    "D(G(z)) below, both noisy.",
+    alt="Two panels over {alternation_ring.steps:,} steps, with one bold run and thin running "
+    "means of the others. The discriminator's loss starts at log four, drops, and wobbles below "
+    "it; the generator's loss rises above log two and wobbles. D(x) stays above one half and "
+    "D(G(z)) below, both noisy, some runs further from one half than others.",
 )
 def draw_alternation_ring_curves(results):
     r = results["alternation_ring"]
     fig, axes = new_figure(2, width=7.2, height=3.0)
-    _training_panels(axes, r.arrays, r.scalars, window=50)
+    _training_panels(axes, r.arrays, r.scalars)
     return fig
+
+
+def _ring_axes(ax, centres: np.ndarray, span: float) -> None:
+    ax.scatter(*centres.T, s=60, facecolors="none", edgecolors=COLORS["real"], lw=1.2)
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-span, span)
+    ax.set_aspect("equal")
 
 
 @figure(
     "alternation_ring_animation",
     experiments=("alternation_ring",),
     caption=(
-        r"Samples $G(z_j)$ of the previous run for the same 512 latents at every snapshot "
-        r"(orange), with the ring's eight centres (blue circles). The title counts the modes "
-        r"covered: those with at least 20 of the 512 samples within three standard deviations "
-        r"of their centre."
+        r"Samples $G(z_j)$ of the median run of the previous figure (by the modes covered at the "
+        r"end) for the same {alternation_ring.snapshot_size} latents at every snapshot (orange), "
+        r"with the ring's eight centres (blue circles). The title counts the modes covered "
+        r"(`ganbook.measures.covered_modes`)."
     ),
     alt="Animation: an orange blob near the centre stretches into arcs and spreads towards "
     "eight small blue circles on a ring.",
@@ -290,18 +326,63 @@ def draw_alternation_ring_curves(results):
 )
 def draw_alternation_ring_animation(results):
     r = results["alternation_ring"]
-    a = r.arrays
-    snapshots, steps, modes, centres = a["snapshots"], a["snapshot_steps"], a["modes"], a["centres"]
+    a, shown = r.arrays, int(r.scalars["shown_member"])
+    snapshots, modes = a["snapshots"][shown], a["modes"][shown]
+    steps, centres = a["snapshot_steps"], a["centres"]
     span = 1.15 * float(np.abs(centres).max()) + 0.4
 
     def frame(k):
         fig, ax = frame_figure(3.2, 3.2, left=0.45, bottom=0.35)
         ax.scatter(*snapshots[k].T, s=3, color=COLORS["fake"], alpha=0.6, lw=0)
-        ax.scatter(*centres.T, s=60, facecolors="none", edgecolors=COLORS["real"], lw=1.2)
-        ax.set_xlim(-span, span)
-        ax.set_ylim(-span, span)
-        ax.set_aspect("equal")
+        _ring_axes(ax, centres, span)
         ax.set_title(f"step {steps[k]:,}: {modes[k]} of {len(centres)} modes")
         return fig
 
     return gif_bytes(frame(k) for k in frame_indices(len(steps)))
+
+
+@figure(
+    "alternation_ring_members",
+    experiments=("alternation_ring",),
+    caption=(
+        r"Every run of the ensemble at its last step, {alternation_ring.steps:,}: samples "
+        r"$G(z_j)$ for {alternation_ring.snapshot_size} latents (orange) against the ring's eight "
+        r"centres (blue circles), with the modes covered in each title. Bottom: the modes covered "
+        r"at every snapshot, one line per run (bold: the run of the animation). The runs differ "
+        r"in where they end, not in how they move: in each the count rises and falls."
+    ),
+    alt="A row of small scatter plots, one per run, with orange samples on or near a ring of "
+    "blue circles; some runs cover most circles, others gather on a few. Below, step curves of "
+    "the mode count, one per run, rising unevenly with drops on the way.",
+)
+def draw_alternation_ring_members(results):
+    r = results["alternation_ring"]
+    a, s = r.arrays, r.scalars
+    members, shown = int(s["members"]), int(s["shown_member"])
+    columns = min(members, 5)
+    rows = -(-members // columns)
+    fig = new_figure(width=1.5 * columns + 0.4, height=1.6 * rows + 2.0)[0]
+    fig.clear()
+    grid = fig.add_gridspec(rows + 1, columns, height_ratios=[1.0] * rows + [1.15])
+    centres = a["centres"]
+    span = 1.15 * float(np.abs(centres).max()) + 0.4
+    for k in range(members):
+        ax = fig.add_subplot(grid[k // columns, k % columns])
+        ax.scatter(*a["snapshots"][k, -1].T, s=3, color=COLORS["fake"], alpha=0.6, lw=0)
+        _ring_axes(ax, centres, span)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        weight = "bold" if k == shown else "normal"
+        ax.set_title(f"{a['modes'][k, -1]} of {len(centres)} modes", fontsize=8, weight=weight)
+    curves = fig.add_subplot(grid[rows, :])
+    for k in range(members):
+        bold = k == shown
+        curves.step(
+            a["snapshot_steps"], a["modes"][k], where="post", color=COLORS["fake"],
+            lw=1.8 if bold else 0.8, alpha=1.0 if bold else 0.5,
+        )  # fmt: skip
+    curves.set_xlabel("step")
+    curves.set_ylabel("modes covered")
+    curves.set_ylim(-0.3, len(centres) + 0.3)
+    return fig

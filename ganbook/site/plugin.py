@@ -29,7 +29,7 @@ from mkdocs.utils import get_relative_url
 from ganbook.devices import DEVICE_CHOICES
 from ganbook.experiments import PROFILES, all_claims
 from ganbook.experiments.fingerprint import module_closure
-from ganbook.figures.captions import fill_template
+from ganbook.figures.captions import fill_template, format_value
 from ganbook.figures.render import RenderedFigure, build_all
 from ganbook.site.ledger import LEDGER_URI, ledger_markdown
 from ganbook.site.markup import (
@@ -37,7 +37,6 @@ from ganbook.site.markup import (
     claim_anchor,
     claim_ids_in,
     expand,
-    format_scalar,
     result_html,
 )
 from ganbook.site.mathjax import add_mathjax_files
@@ -145,7 +144,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             known = ", ".join(sorted(self.results))
             raise KeyError(f"unknown experiment {experiment!r} in a result; known: {known}")
         value = self.results[experiment].scalar(key)
-        return result_html(experiment, key, format_scalar(value, spec))
+        return result_html(experiment, key, format_value(value, spec))
 
     def _claim_html(self, claim_id: str, page) -> str:
         if claim_id not in self.claims:

@@ -13,7 +13,7 @@ import pytest
 
 from ganbook.experiments import experiment_names, run_experiment
 from ganbook.figures import figure_names, get_figure
-from ganbook.site.markup import format_scalar
+from ganbook.figures.captions import format_value as format_scalar
 
 ROOT = Path(__file__).resolve().parents[2]
 
