@@ -202,5 +202,6 @@ def test_every_check_constructor_is_exact_at_its_bounds():
         and not machinery.close_to("x", 1.06, 1.0, 0.05).held
     )
     assert not machinery.holds("x", np.bool_(False)).held
+    assert machinery.holds("x", True, found="a sentence").found == "a sentence"
     with pytest.raises(TypeError):
         machinery.at_least("x", True, 0)

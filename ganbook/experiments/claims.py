@@ -50,7 +50,7 @@ class ClaimFailedError(RuntimeError):
 
 def _show(value: Any) -> str:
     """A number as prose would quote it: 4 significant digits, ints as they are."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, str)):
         return str(value)
     if isinstance(value, int):
         return str(value)
