@@ -1,20 +1,24 @@
 """Argument checks shared by every public function: each raises an error that names the argument.
 
 Only checks live here, never the mathematics. Each helper returns its (converted) argument so that a
-caller can validate and assign in one line.
+caller can validate and assign in one line. torch is imported by the checks that need it, not with
+this module, so that code which only validates numbers and choices does not load it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 
 def require_tensor(name: str, value: Any) -> torch.Tensor:
     """Return ``value`` if it is a floating-point tensor; else ``TypeError`` naming ``name``."""
+    import torch
+
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
     if not value.is_floating_point():
@@ -75,6 +79,8 @@ def require_choice(name: str, value: Any, choices: Iterable[str]) -> str:
 
 def require_generator(name: str, value: Any) -> torch.Generator | None:
     """Return ``value`` if it is ``None`` or a ``torch.Generator``, else raise ``TypeError``."""
+    import torch
+
     if value is not None and not isinstance(value, torch.Generator):
         raise TypeError(f"{name} must be a torch.Generator or None, got {type(value).__name__}")
     return value
@@ -97,6 +103,8 @@ def require_bool(name: str, value: Any) -> bool:
 
 def require_cpu_generator(name: str, value: Any) -> torch.Generator:
     """Return ``value`` if it is a CPU ``torch.Generator`` (``None`` refused), else raise."""
+    import torch
+
     if not isinstance(value, torch.Generator):
         raise TypeError(f"{name} must be a torch.Generator, got {type(value).__name__}")
     if value.device.type != "cpu":
@@ -106,6 +114,8 @@ def require_cpu_generator(name: str, value: Any) -> torch.Generator:
 
 def require_device(name: str, value: Any) -> torch.device:
     """Return ``value`` as a ``torch.device`` if it names one, else raise naming ``name``."""
+    import torch
+
     if not isinstance(value, (str, torch.device)):
         raise TypeError(f"{name} must be a str or torch.device, got {type(value).__name__}")
     try:
@@ -116,6 +126,8 @@ def require_device(name: str, value: Any) -> torch.device:
 
 def require_float_dtype(name: str, value: Any) -> torch.dtype:
     """Return ``value`` if it is a floating-point ``torch.dtype``, else raise naming ``name``."""
+    import torch
+
     if not isinstance(value, torch.dtype) or not value.is_floating_point:
         raise TypeError(f"{name} must be a floating-point torch.dtype, got {value!r}")
     return value

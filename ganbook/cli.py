@@ -5,7 +5,12 @@ Usage::
     ganbook list
     ganbook run NAME [--profile P] [--device D] [--cache-dir DIR] [--force]
     ganbook figures --out DIR [--only PREFIX] [--profile P] [--device D] [--cache-dir DIR]
+    ganbook chapter SLUG [--out DIR] [--profile P] [--device D] [--workers W] [--cache-dir DIR]
     ganbook claims [--seed-offset N] [--only EXPERIMENT] [--profile P] [--threads T] [--list]
+    ganbook cache prune [--cache-dir DIR] [--dry-run] [--drop-offsets]
+
+The commands that compute (run, figures, chapter, claims) take ``--executor local|ray``
+(``--address`` of a Ray cluster; none starts a local one) and ``--workers W`` (local processes).
     ganbook train DATASET --loss LOSS --steps N --seed S --out DIR [--device D] [--dry-run]
 """
 
@@ -13,15 +18,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
+from ganbook.apps.train_cli import add_train_command, run_train
 from ganbook.devices import DEVICE_CHOICES
-from ganbook.experiments import PROFILES, experiment_names, get_experiment, run_experiment
-from ganbook.experiments.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, compute_missing
-from ganbook.figures import figure_names, get_figure
-from ganbook.figures.render import build_all
+from ganbook.engine import (
+    PROFILES,
+    experiment_names,
+    figure_names,
+    get_experiment,
+    get_figure,
+)
+from ganbook.engine.build import RenderedFigure, build_all, chapter_scope
+from ganbook.engine.executors import EXECUTORS, obtain
+from ganbook.engine.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
 from ganbook.training.atomic import atomic_write
-from ganbook.training.cli import add_train_command, run_train
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +43,18 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
 
 
+def _add_executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--executor", choices=EXECUTORS, default="local")
+    parser.add_argument("--workers", type=int, default=2, help="local processes for cache misses")
+    parser.add_argument("--address", default=None, help="Ray cluster (default: start a local one)")
+
+
+def _executor(args: argparse.Namespace) -> dict:
+    return {"executor": args.executor, "workers": args.workers, "address": args.address}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every ``ganbook`` subcommand."""
     parser = argparse.ArgumentParser(prog="ganbook", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list experiments and figures")
@@ -39,10 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("name")
     run.add_argument("--force", action="store_true", help="recompute even if cached")
     _add_run_options(run)
+    _add_executor_options(run)
     figures = commands.add_parser("figures", help="render every figure into a directory")
     figures.add_argument("--out", type=Path, required=True)
     figures.add_argument("--only", metavar="PREFIX", help="only figures whose names start so")
     _add_run_options(figures)
+    _add_executor_options(figures)
     claims = commands.add_parser(
         "claims",
         help="run the experiments (seeds shifted by --seed-offset) and check every claim",
@@ -52,8 +77,36 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--seed-offset", type=int, default=0, metavar="N")
     claims.add_argument("--only", metavar="EXPERIMENT", help="only this experiment's claims")
     claims.add_argument("--list", action="store_true", help="list the claims; run nothing")
-    claims.add_argument("--workers", type=int, default=2, help="processes for cache misses")
     _add_run_options(claims)
+    _add_executor_options(claims)
+    chapter = commands.add_parser(
+        "chapter",
+        help="run one chapter's experiments, check their claims and render its figures",
+        description="Run the experiments one chapter shows (its own, those its figures draw "
+        "from and those its page quotes), check their claims, render its figures into --out "
+        "(default CACHE_DIR/chapters/SLUG), print where they are and exit 1 if a claim broke.",
+    )
+    chapter.add_argument("slug", help="the page's slug, e.g. wgan-gp")
+    chapter.add_argument("--out", type=Path, help="where to put the figures")
+    chapter.add_argument("--docs-dir", type=Path, default=Path("docs"), help="the pages")
+    _add_run_options(chapter)
+    _add_executor_options(chapter)
+    cache = commands.add_parser("cache", help="look after the cache").add_subparsers(
+        dest="action", required=True
+    )
+    prune = cache.add_parser(
+        "prune",
+        help="remove the entries the current book no longer reaches",
+        description="Remove the experiment entries and figure files that no registered "
+        "experiment or figure would produce with the current code (any profile, device, thread "
+        "count or seed offset), and leftovers of interrupted writes; print each, and the bytes "
+        "freed.",
+    )
+    prune.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
+    prune.add_argument("--dry-run", action="store_true", help="print what would go; remove none")
+    prune.add_argument(
+        "--drop-offsets", action="store_true", help="also remove the entries of shifted seeds"
+    )
     add_train_command(commands)
     return parser
 
@@ -68,14 +121,15 @@ def _list() -> None:
 
 
 def _run(args: argparse.Namespace) -> None:
-    result, record = run_experiment(
-        args.name,
+    result, record = obtain(
+        [args.name],
         profile=args.profile,
         device=args.device,
         cache_dir=args.cache_dir,
         threads=args.threads,
         force=args.force,
-    )
+        **_executor(args),
+    )[args.name]
     state = "cache hit" if record.hit else "computed"
     print(f"{args.name}: {state} in {record.seconds:.2f} s (key {record.key[:12]})")
     for key, value in sorted(result.scalars.items()):
@@ -90,17 +144,64 @@ def _figures(args: argparse.Namespace) -> None:
         threads=args.threads,
         report=print,
         only=args.only,
+        **_executor(args),
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    for rendered in built.figures.values():
-        data = rendered.path.read_bytes()
-        target = args.out / rendered.spec.filename
-        atomic_write(target, lambda stream, data=data: stream.write(data))
+    _write_figures(built.figures.values(), args.out)
     print(f"{len(built.figures)} figures written to {args.out}")
 
 
+def _write_figures(figures: Iterable[RenderedFigure], out: Path) -> list[Path]:
+    """Copy rendered figures from the cache into ``out``, each file atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rendered in figures:
+        data = rendered.path.read_bytes()
+        target = out / rendered.spec.filename
+        atomic_write(target, lambda stream, data=data: stream.write(data))
+        written.append(target)
+    return written
+
+
+def _chapter(args: argparse.Namespace) -> int:
+    from ganbook.book import get_chapter
+    from ganbook.site.markup import names_in
+
+    chapter = get_chapter(args.slug)
+    page = args.docs_dir / f"{chapter.page}.md"
+    text = page.read_text(encoding="utf-8") if page.is_file() else ""
+    scope = chapter_scope(
+        [chapter.slug],
+        cited_figures=names_in(text, "figure"),
+        cited_experiments=names_in(text, "result"),
+    )
+    built = build_all(
+        profile=args.profile,
+        device=args.device,
+        cache_dir=args.cache_dir,
+        threads=args.threads,
+        report=lambda line: print(line, flush=True),
+        check=False,
+        scope=scope,
+        **_executor(args),
+    )
+    out = args.out or args.cache_dir / "chapters" / chapter.slug
+    written = _write_figures(built.figures.values(), out)
+    print(f"{len(written)} figures of {chapter.slug} in {out}:")
+    for path in written:
+        print(f"  {path}")
+    broken = [o for o in built.outcomes if not o.held]
+    for outcome in broken:
+        print(outcome.describe())
+    print(
+        f"claims: {len(built.outcomes) - len(broken)} held, {len(broken)} broke "
+        f"({len(built.results)} experiment{'s' if len(built.results) != 1 else ''}, "
+        f"profile {args.profile})"
+    )
+    return 1 if broken else 0
+
+
 def _claims(args: argparse.Namespace) -> int:
-    from ganbook.experiments.claims import all_claims, outcomes_for
+    from ganbook.engine.claims import all_claims, outcomes_for
 
     chosen = [c for c in all_claims() if args.only is None or c.experiment == args.only]
     if args.only is not None:
@@ -119,13 +220,12 @@ def _claims(args: argparse.Namespace) -> int:
         "threads": args.threads,
         "seed_offset": args.seed_offset,
     }
-    computed = compute_missing(
-        names, workers=args.workers, report=lambda line: print(line, flush=True), **options
+    obtained = obtain(
+        names, report=lambda line: print(line, flush=True), **_executor(args), **options
     )
     held = broke = 0
     for name in names:
-        result, record = run_experiment(name, **options)
-        record = computed.get(name, record)
+        result, record = obtained[name]
         state = "cache hit" if record.hit else f"computed in {record.seconds:.1f} s"
         print(f"# {name} (seed offset {args.seed_offset}, {state})", flush=True)
         for outcome in outcomes_for(name, result, args.profile):
@@ -133,6 +233,18 @@ def _claims(args: argparse.Namespace) -> int:
             held, broke = held + outcome.held, broke + (not outcome.held)
     print(f"{held} held, {broke} broke, seed offset {args.seed_offset}, profile {args.profile}")
     return 1 if broke else 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from ganbook.engine.cache import prune_cache
+
+    prune_cache(
+        args.cache_dir,
+        dry_run=args.dry_run,
+        keep_offsets=not args.drop_offsets,
+        report=lambda line: print(line, flush=True),
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "claims":
             return _claims(args)
+        if args.command == "chapter":
+            return _chapter(args)
+        if args.command == "cache":
+            return _cache(args)
         {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RuntimeError) as error:
         print(f"ganbook: error: {error}", file=sys.stderr)
         return 2
     return 0

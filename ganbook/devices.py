@@ -1,13 +1,22 @@
-"""Choosing the compute device: ``"auto"`` means CUDA, then Apple's MPS, then the CPU."""
+"""Choosing the compute device: ``"auto"`` means CUDA, then Apple's MPS, then the CPU.
+
+torch is imported when a device is resolved, not when this module is: the site's warm rebuild
+reads `DEVICE_CHOICES` and nothing else.
+"""
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
 def _mps_available() -> bool:
+    import torch
+
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
 
@@ -35,6 +44,8 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     >>> resolve_device("cpu")
     device(type='cpu')
     """
+    import torch
+
     if isinstance(device, torch.device):
         device = str(device)
     if not isinstance(device, str):

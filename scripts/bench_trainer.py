@@ -7,14 +7,14 @@ Usage::
 
 Prints one line per case ending in ``ratio trainer/hand = X.XX`` (medians over the rounds), then
 one line per seed-ensemble case ending in ``speed-up batched/loop = X.XX``. Not a
-test: timings depend on the machine. The logic lives in ``ganbook.training.benchmark``.
+test: timings depend on the machine. The logic lives in ``ganbook.apps.benchmark``.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from ganbook.training.benchmark import (
+from ganbook.apps.benchmark import (
     format_ensemble_row,
     format_row,
     run_benchmark,
@@ -23,6 +23,7 @@ from ganbook.training.benchmark import (
 
 
 def main() -> None:
+    """Parse the options, run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--quick", action="store_true", help="few steps: a smoke test")

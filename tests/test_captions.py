@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ganbook.experiments import ExperimentResult
-from ganbook.figures import figure_names, get_figure
+from ganbook.engine import ExperimentResult, figure_names, get_figure
 from ganbook.figures.captions import PLACEHOLDER, fill_template, typed_numbers
 
 

@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from ganbook.cli import main
-from ganbook.experiments import (
+from ganbook.engine import (
     ClaimFailedError,
     ExperimentResult,
     all_claims,
@@ -24,10 +24,10 @@ from ganbook.experiments import (
     get_experiment,
     run_experiment,
 )
-from ganbook.experiments import claims as machinery
-from ganbook.experiments.fingerprint import module_closure
-from ganbook.experiments.registry import RunContext, derived_seed
-from ganbook.experiments.runner import cache_key
+from ganbook.engine import claims as machinery
+from ganbook.engine.fingerprint import experiment_roots, module_closure
+from ganbook.engine.registry import RunContext, derived_seed
+from ganbook.engine.runner import experiment_key
 from ganbook.site.markup import claim_ids_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,17 +61,18 @@ def test_a_broken_claim_names_the_experiment_the_statement_and_the_value(tmp_pat
         check_claims("bce_terms", broken, "standard")
 
 
-def test_anything_a_check_raises_is_that_claim_failing(scratch_claims):
+@pytest.mark.usefixtures("scratch_claims")
+def test_anything_a_check_raises_is_that_claim_failing():
     @machinery.claim("bce_terms", "a check that divides by a zero percentile")
-    def divides_by_zero(result):
+    def divides_by_zero(_result):
         return machinery.at_least("ratio", 1.0 / 0.0, 2.0)
 
     @machinery.claim("bce_terms", "a check that forgets to return its checks")
-    def returns_nothing(result):
+    def returns_nothing(_result):
         machinery.at_least("x", 3, 2)
 
     @machinery.claim("bce_terms", "a check that finds NaN")
-    def finds_nan(result):
+    def finds_nan(_result):
         return machinery.at_most("x", float("nan"), 1.0)
 
     empty = ExperimentResult()
@@ -82,16 +83,18 @@ def test_anything_a_check_raises_is_that_claim_failing(scratch_claims):
     ):
         item = machinery.get_claim(f"bce_terms.{check.__name__}")
         outcome = machinery.evaluate_claim(item, empty)
-        assert not outcome.held and expected in outcome.error
-        assert "bce_terms" in outcome.describe() and item.statement in outcome.describe()
+        assert not outcome.held
+        assert expected in outcome.error
+        assert "bce_terms" in outcome.describe()
+        assert item.statement in outcome.describe()
 
 
-def test_a_false_claim_fails_under_python_O(tmp_path):
+def test_a_false_claim_fails_under_python_O():
     script = textwrap.dedent(
         """
         import sys
-        from ganbook.experiments import claims as m
-        from ganbook.experiments import ExperimentResult
+        from ganbook.engine import claims as m
+        from ganbook.engine import ExperimentResult
         assert False, "asserts are stripped under -O, so this line does nothing"
         @m.claim("bce_terms", "three is at least four")
         def three_is_at_least_four(result):
@@ -108,29 +111,34 @@ def test_a_false_claim_fails_under_python_O(tmp_path):
     assert done.stdout.split() == ["broke", "1"]
 
 
-def test_duplicate_claims_are_errors_not_silently_dropped(scratch_claims):
-    def check(result):
+@pytest.mark.usefixtures("scratch_claims")
+def test_duplicate_claims_are_errors_not_silently_dropped():
+    def check(_result):
         return machinery.holds("x", True)
 
-    check.__module__ = "ganbook.claims.somewhere"
+    check.__module__ = "ganbook.book.part9.somewhere.claims"
     machinery.claim("bce_terms", "one")(check)
     with pytest.raises(ValueError, match="registered twice"):
         machinery.claim("bce_terms", "the same function again")(check)
 
-    def same_name(result):
+    def same_name(_result):
         return machinery.holds("x", True)
 
     same_name.__name__ = "check"
-    same_name.__module__ = "ganbook.claims.elsewhere"
+    same_name.__module__ = "ganbook.book.part9.elsewhere.claims"
     with pytest.raises(ValueError, match=r"id 'bce_terms\.check'"):
         machinery.claim("bce_terms", "another module, the same id")(same_name)
 
 
 def test_claims_are_not_part_of_any_cache_key():
     for name in experiment_names():
-        closure = module_closure(get_experiment(name).module)
-        assert not any(m.startswith("ganbook.claims") for m in closure), name
-        assert "ganbook.experiments.claims" not in closure, name
+        for roots in (
+            experiment_roots(get_experiment(name).compute),
+            (get_experiment(name).module,),
+        ):
+            closure = module_closure(*roots)
+            assert not any(m.endswith(".claims") for m in closure), name
+        assert "ganbook.engine.claims" not in closure, name
 
 
 def test_every_claim_is_cited_once_on_a_page_and_every_citation_exists():
@@ -145,8 +153,9 @@ def test_every_claim_is_cited_once_on_a_page_and_every_citation_exists():
 
 def test_claims_live_apart_from_experiments_and_use_no_assert():
     for item in all_claims():
-        assert item.module.startswith("ganbook.claims."), item.id
-    for path in (ROOT / "ganbook" / "claims").glob("*.py"):
+        assert item.module.startswith("ganbook.book."), item.id
+        assert item.module.endswith(".claims"), item.id
+    for path in (ROOT / "ganbook" / "book").rglob("claims.py"):
         assert not re.search(r"^\s*assert\b", path.read_text(), re.MULTILINE), path
 
 
@@ -163,9 +172,8 @@ def test_named_streams_of_nearby_seeds_never_coincide():
 
 
 def test_a_seed_offset_changes_the_key_and_the_seed(tmp_path):
-    exp = get_experiment("ring_run")
-    params = exp.params_for("test")
-    keys = {cache_key(exp, params, torch.device("cpu"), 2, "test", n) for n in range(4)}
+    options = {"profile": "test", "device": "cpu", "threads": 2}
+    keys = {experiment_key("ring_run", seed_offset=n, **options) for n in range(4)}
     assert len(keys) == 4
     result, _ = run_experiment("bce_terms", profile="test", cache_dir=tmp_path, seed_offset=3)
     assert result.meta["seed"] == get_experiment("bce_terms").seed + 3
@@ -174,9 +182,8 @@ def test_a_seed_offset_changes_the_key_and_the_seed(tmp_path):
         run_experiment("bce_terms", profile="test", cache_dir=tmp_path, seed_offset=-1)
 
 
-def test_the_claims_command_prints_a_line_per_claim_and_fails_on_a_broken_one(
-    tmp_path, capsys, scratch_claims
-):
+@pytest.mark.usefixtures("scratch_claims")
+def test_the_claims_command_prints_a_line_per_claim_and_fails_on_a_broken_one(tmp_path, capsys):
     args = ["claims", "--only", "bce_terms", "--profile", "test", "--cache-dir", str(tmp_path)]
     assert main(args) == 0
     out = capsys.readouterr().out
@@ -194,13 +201,14 @@ def test_the_claims_command_prints_a_line_per_claim_and_fails_on_a_broken_one(
 
 
 def test_every_check_constructor_is_exact_at_its_bounds():
-    assert machinery.at_least("x", 2, 2).held and not machinery.at_least("x", 1.999, 2).held
-    assert machinery.at_most("x", 2, 2).held and not machinery.at_most("x", 2.001, 2).held
-    assert not machinery.between("x", 1, 1, 2).held and machinery.between("x", 1.5, 1, 2).held
-    assert (
-        machinery.close_to("x", 1.04, 1.0, 0.05).held
-        and not machinery.close_to("x", 1.06, 1.0, 0.05).held
-    )
+    assert machinery.at_least("x", 2, 2).held
+    assert not machinery.at_least("x", 1.999, 2).held
+    assert machinery.at_most("x", 2, 2).held
+    assert not machinery.at_most("x", 2.001, 2).held
+    assert not machinery.between("x", 1, 1, 2).held
+    assert machinery.between("x", 1.5, 1, 2).held
+    assert machinery.close_to("x", 1.04, 1.0, 0.05).held
+    assert not machinery.close_to("x", 1.06, 1.0, 0.05).held
     assert not machinery.holds("x", np.bool_(False)).held
     assert machinery.holds("x", True, found="a sentence").found == "a sentence"
     with pytest.raises(TypeError):

@@ -204,23 +204,27 @@ def test_count_covered_modes_on_real_toy_samples():
 def test_digits_split_sizes_disjoint_complete_and_pinned():
     train, heldout = digits_split_indices("train"), digits_split_indices("heldout")
     assert (DIGITS_TRAIN_SIZE, DIGITS_HELDOUT_SIZE) == (1200, 597)
-    assert train.shape == (1200,) and heldout.shape == (597,)
+    assert train.shape == (1200,)
+    assert heldout.shape == (597,)
     assert train.dtype == torch.int64
     assert torch.equal(torch.cat([train, heldout]).sort().values, torch.arange(1797))
     # The split is fixed forever: these pins catch any change of torch's randperm.
     assert train[:10].tolist() == [362, 1568, 1440, 1761, 815, 1792, 508, 660, 550, 1284]
     assert heldout[:6].tolist() == [186, 163, 261, 434, 1032, 428]
-    assert int(train.sum()) == 1_079_924 and int(heldout.sum()) == 533_782
+    assert int(train.sum()) == 1_079_924
+    assert int(heldout.sum()) == 533_782
 
 
-@pytest.mark.parametrize("split, count", [("train", 1200), ("heldout", 597)])
+@pytest.mark.parametrize(("split", "count"), [("train", 1200), ("heldout", 597)])
 @pytest.mark.parametrize("size", [8, 16])
 def test_digits_shapes_dtype_and_range(split, count, size):
     images, labels = load_digits_dataset(size=size, split=split, with_labels=True)
     assert images.shape == (count, 1, size, size)
     assert images.dtype == torch.float32
-    assert images.min() >= -1.0 and images.max() <= 1.0
-    assert labels.shape == (count,) and labels.dtype == torch.int64
+    assert images.min() >= -1.0
+    assert images.max() <= 1.0
+    assert labels.shape == (count,)
+    assert labels.dtype == torch.int64
     assert set(labels.tolist()) == set(range(10))
 
 
@@ -231,7 +235,8 @@ def test_digits_8x8_equal_sklearn_scaled_in_split_order():
     expected = bunch.images[index] / 8.0 - 1.0
     np.testing.assert_allclose(images[:, 0].numpy(), expected, rtol=0, atol=1e-7)
     np.testing.assert_array_equal(labels.numpy(), bunch.target[index])
-    assert images.min() == -1.0 and images.max() == 1.0  # 0 and 16 both occur
+    assert images.min() == -1.0
+    assert images.max() == 1.0  # 0 and 16 both occur
 
 
 def test_digits_16x16_are_the_bilinear_upsampling_of_the_8x8():
@@ -253,7 +258,8 @@ def test_digits_returns_fresh_tensors_each_call():
 
 def test_digits_device_argument_is_honoured():
     images, labels = load_digits_dataset(size=16, device="meta", with_labels=True)
-    assert images.device.type == "meta" and labels.device.type == "meta"
+    assert images.device.type == "meta"
+    assert labels.device.type == "meta"
 
 
 def test_sample_rows_draws_with_replacement_deterministically():
@@ -282,7 +288,7 @@ def cuda_generator_or_skip() -> torch.Generator:
 
 
 @pytest.mark.parametrize(
-    "call, error, name",
+    ("call", "error", "name"),
     [
         (lambda: gaussian_1d(0, generator=seeded()), ValueError, "n"),
         (lambda: eight_gaussians(2.0, generator=seeded()), TypeError, "n"),

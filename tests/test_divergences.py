@@ -11,17 +11,9 @@ from scipy.stats import entropy, norm
 
 from ganbook.divergences import js_divergence, kl_divergence, total_variation
 
+from helpers import random_pair
+
 DIVERGENCES = [kl_divergence, js_divergence, total_variation]
-
-
-def random_pair(rng: np.random.Generator, n: int, zeros: bool = False):
-    """Two random probability vectors of length n, optionally with some exact zeros."""
-    p, q = rng.random(n), rng.random(n)
-    if zeros:
-        p[rng.random(n) < 0.3] = 0.0
-        q[rng.random(n) < 0.3] = 0.0
-        p[0] = q[-1] = 1.0  # keep both non-empty
-    return p / p.sum(), q / q.sum()
 
 
 def gaussian_on_grid(mu: float, sigma: float) -> np.ndarray:

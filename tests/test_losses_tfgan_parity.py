@@ -79,11 +79,11 @@ SHAPES = [(4,), (2, 2)]
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize(
-    ("test_class", "fn", "kwargs", "offset", "expected"),
-    GENERATOR_CASES,
+    ("fn", "kwargs", "offset", "expected"),
+    [case[1:] for case in GENERATOR_CASES],
     ids=[case[0] for case in GENERATOR_CASES],
 )
-def test_generator_loss_reproduces_tfgan(test_class, fn, kwargs, offset, expected, shape):
+def test_generator_loss_reproduces_tfgan(fn, kwargs, offset, expected, shape):
     d_fake = torch.tensor(FAKE, dtype=torch.float32).reshape(shape)
     value = fn(d_fake, **kwargs)
     assert value.dtype == torch.float32
@@ -92,11 +92,11 @@ def test_generator_loss_reproduces_tfgan(test_class, fn, kwargs, offset, expecte
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize(
-    ("test_class", "fn", "kwargs", "expected"),
-    DISCRIMINATOR_CASES,
+    ("fn", "kwargs", "expected"),
+    [case[1:] for case in DISCRIMINATOR_CASES],
     ids=[case[0] for case in DISCRIMINATOR_CASES],
 )
-def test_discriminator_loss_reproduces_tfgan(test_class, fn, kwargs, expected, shape):
+def test_discriminator_loss_reproduces_tfgan(fn, kwargs, expected, shape):
     d_real = torch.tensor(REAL, dtype=torch.float32).reshape(shape)
     d_fake = torch.tensor(FAKE, dtype=torch.float32).reshape(shape)
     value = fn(d_real, d_fake, **kwargs)
@@ -105,11 +105,11 @@ def test_discriminator_loss_reproduces_tfgan(test_class, fn, kwargs, expected, s
 
 
 @pytest.mark.parametrize(
-    ("test_class", "fn", "kwargs", "expected"),
-    DISCRIMINATOR_CASES,
+    ("fn", "kwargs", "expected"),
+    [case[1:] for case in DISCRIMINATOR_CASES],
     ids=[case[0] for case in DISCRIMINATOR_CASES],
 )
-def test_unreduced_discriminator_terms_add_up_to_tfgan(test_class, fn, kwargs, expected):
+def test_unreduced_discriminator_terms_add_up_to_tfgan(fn, kwargs, expected):
     # TF-GAN's Reduction.NONE returns real + fake element by element (shape [4]); ours returns
     # the pair (real_term, fake_term), since our batches may differ in size.
     real_term, fake_term = fn(torch.tensor(REAL), torch.tensor(FAKE), reduction="none", **kwargs)

@@ -77,14 +77,17 @@ def test_logistic_discriminator_returns_the_affine_logit(n):
 def test_toy_defaults_are_zero():
     assert ShiftGenerator().theta.item() == 0.0
     d = LogisticDiscriminator()
-    assert d.phi0.item() == 0.0 and d.phi1.item() == 0.0
+    assert d.phi0.item() == 0.0
+    assert d.phi1.item() == 0.0
 
 
 # --------------------------------------------------------------------------- MLPs
 
 
 @pytest.mark.parametrize("n", BATCHES)
-@pytest.mark.parametrize("latent_dim, hidden, depth, out_dim", [(2, 128, 3, 2), (5, 16, 1, 3)])
+@pytest.mark.parametrize(
+    ("latent_dim", "hidden", "depth", "out_dim"), [(2, 128, 3, 2), (5, 16, 1, 3)]
+)
 def test_mlp_shapes(n, latent_dim, hidden, depth, out_dim):
     g = MLPGenerator(latent_dim, hidden, depth, out_dim)
     d = MLPDiscriminator(out_dim, hidden, depth)
@@ -108,7 +111,8 @@ def test_default_init_matches_pytorch_default_distribution():
     layer = default_init_(nn.Linear(400, 300), generator=seeded())
     bound = 1 / math.sqrt(400)
     weight = layer.weight.detach()
-    assert weight.abs().max() <= bound and layer.bias.detach().abs().max() <= bound
+    assert weight.abs().max() <= bound
+    assert layer.bias.detach().abs().max() <= bound
     std = bound / math.sqrt(3)  # std of U[-b, b]
     assert abs(weight.mean().item()) < Z * std / math.sqrt(weight.numel())
     assert abs(weight.std().item() - std) < 0.01 * std + Z * std / math.sqrt(weight.numel())
@@ -118,7 +122,7 @@ def test_default_init_matches_pytorch_default_distribution():
 
 
 @pytest.mark.parametrize("n", BATCHES)
-@pytest.mark.parametrize("latent_dim, channels", [(64, 32), (8, 4)])
+@pytest.mark.parametrize(("latent_dim", "channels"), [(64, 32), (8, 4)])
 def test_dcgan_shapes_and_range(n, latent_dim, channels):
     g = DCGANGenerator(latent_dim, channels)
     d = DCGANDiscriminator(channels)
@@ -142,7 +146,8 @@ def test_dcgan_discriminator_feature_map_shapes():
     shapes = feature_map_shapes(d.net, torch.randn(2, 1, 16, 16), nn.Conv2d)
     assert shapes == [(2, 6, 8, 8), (2, 12, 4, 4), (2, 24, 2, 2)]
     leaky = [m for m in d.modules() if isinstance(m, nn.LeakyReLU)]
-    assert len(leaky) == 3 and all(m.negative_slope == 0.2 for m in leaky)
+    assert len(leaky) == 3
+    assert all(m.negative_slope == 0.2 for m in leaky)
 
 
 def test_dcgan_discriminator_has_no_batch_norm_by_default():
@@ -218,7 +223,7 @@ def test_dcgan_init_draws_on_cpu_so_values_do_not_depend_on_device():
 
 
 @pytest.mark.parametrize(
-    "call, error, name",
+    ("call", "error", "name"),
     [
         (lambda: ShiftGenerator(theta="1"), TypeError, "theta"),
         (lambda: ShiftGenerator(theta=math.inf), ValueError, "theta"),

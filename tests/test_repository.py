@@ -102,7 +102,8 @@ def test_workflows_exist():
 def test_pages_workflow_builds_with_make_site_and_deploys_site_dir():
     text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
     assert "run: make site" in text
-    assert "path: site" in text and "actions/deploy-pages" in text
+    assert "path: site" in text
+    assert "actions/deploy-pages" in text
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

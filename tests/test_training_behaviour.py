@@ -44,7 +44,9 @@ SHIFT_RUNS = [
 ]
 
 
-@pytest.mark.parametrize("loss, steps, overrides, band", SHIFT_RUNS, ids=[r[0] for r in SHIFT_RUNS])
+@pytest.mark.parametrize(
+    ("loss", "steps", "overrides", "band"), SHIFT_RUNS, ids=[r[0] for r in SHIFT_RUNS]
+)
 def test_the_shift_generator_reaches_the_real_mean(loss, steps, overrides, band):
     # The papers' learning rates are for images; θ needs 1e-2 to travel 3 in a few hundred steps.
     config = TrainConfig.for_loss(
@@ -115,7 +117,8 @@ def test_the_saturating_loss_stalls_against_a_near_optimal_discriminator():
     saturating, history = progress("minimax")
     non_saturating, _ = progress("non-saturating")
     # D is confident and stays so: D(x) > 0.99 and D(G(z)) < 0.01 (measured 0.996, 0.005).
-    assert history.d_real.min() > 0.99 and history.d_fake.max() < 0.01
+    assert history.d_real.min() > 0.99
+    assert history.d_fake.max() < 0.01
     # Measured progress in 50 steps: 0.011-0.018 against 4.95-4.98, a ratio of about 1/300
     # (1/480 at D* exactly). Asserting 1/20 leaves more than an order of magnitude of margin.
     assert non_saturating > 3.0

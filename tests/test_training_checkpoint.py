@@ -58,7 +58,8 @@ def test_a_checkpoint_is_plain_tensors_and_loads_weights_only(tmp_path):
     train(*players(), ring, _steps(CONFIG, 3), progress=False, checkpoint=path)
     assert [p.name for p in path.parent.iterdir()] == ["ckpt.pt"]  # no temp file left
     content = torch.load(path, weights_only=True)  # would refuse a pickled class
-    assert content["step"] == 3 and content["device"] == "cpu"
+    assert content["step"] == 3
+    assert content["device"] == "cpu"
     assert {"generator", "discriminator", "g_optimiser", "d_optimiser", "rng"} <= set(content)
     assert load_checkpoint(path)["rows"].shape == (3, len(SERIES))
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 import torch
 
+from ganbook.apps.datasets import DATASETS
+from ganbook.apps.train_cli import add_train_command, main, run_train
 from ganbook.training import History, load_checkpoint
-from ganbook.training.cli import add_train_command, main, run_train
-from ganbook.training.datasets import DATASETS
 
 FILES = ["checkpoint.pt", "history.json", "history.npz", "history.timing.json", "samples.png"]
 
@@ -44,7 +44,7 @@ def test_a_dry_run_trains_three_steps_on_every_dataset(tmp_path, dataset):
 
 
 @pytest.mark.parametrize(
-    "argv, named",
+    ("argv", "named"),
     [
         (["mnist"], "unknown dataset 'mnist'"),
         (["ring", "--loss", "vanilla"], "unknown loss 'vanilla'"),
@@ -56,8 +56,10 @@ def test_a_bad_argument_exits_2_with_one_line_naming_it(tmp_path, capsys, argv, 
     out = tmp_path / "out"
     assert main(["train", *argv, "--out", str(out)]) == 2
     captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1 and named in captured.err
-    assert captured.err.startswith("ganbook train: error:") and "Traceback" not in captured.err
+    assert captured.err.count("\n") == 1
+    assert named in captured.err
+    assert captured.err.startswith("ganbook train: error:")
+    assert "Traceback" not in captured.err
     assert not out.exists()
 
 
@@ -70,13 +72,15 @@ def test_cuda_on_a_machine_without_one_exits_2(tmp_path, capsys):
 def test_a_diverged_run_exits_1_with_one_line(tmp_path, capsys, monkeypatch):
     from ganbook.training import TrainingDivergedError
 
-    def diverge(*args, **kwargs):
+    def diverge(*_args, **_kwargs):
         raise TrainingDivergedError(2, "g_loss", "minimax", float("nan"))
 
-    monkeypatch.setattr("ganbook.training.cli.train", diverge)
+    monkeypatch.setattr("ganbook.apps.train_cli.train", diverge)
     assert main(["train", "ring", "--dry-run", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "step 2" in err and "generator" in err
+    assert err.count("\n") == 1
+    assert "step 2" in err
+    assert "generator" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -92,7 +96,7 @@ def _same(a, b) -> bool:
 
 
 def _cli(out, *argv: str) -> None:
-    command = [sys.executable, "-m", "ganbook.training.cli", "train", *argv, "--out", str(out)]
+    command = [sys.executable, "-m", "ganbook.apps.train_cli", "train", *argv, "--out", str(out)]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
@@ -118,4 +122,5 @@ def test_two_fresh_processes_write_identical_files(tmp_path, argv):
         del checkpoint["wall_time"]
     assert _same(*checkpoints)
     a, b = History.load(tmp_path / "a" / "history"), History.load(tmp_path / "b" / "history")
-    assert a.identical(b) and a.steps.size == int(argv[argv.index("--steps") + 1])
+    assert a.identical(b)
+    assert a.steps.size == int(argv[argv.index("--steps") + 1])

@@ -21,7 +21,7 @@ PAPERS = [
 ]
 
 
-@pytest.mark.parametrize("loss, optimiser, lr, betas, n_critic, clip, gp", PAPERS)
+@pytest.mark.parametrize(("loss", "optimiser", "lr", "betas", "n_critic", "clip", "gp"), PAPERS)
 def test_paper_defaults(loss, optimiser, lr, betas, n_critic, clip, gp):
     config = TrainConfig.for_loss(loss)
     for net in ("d", "g"):
@@ -44,7 +44,8 @@ def test_for_loss_equals_the_constructor_and_overrides_win():
 
 def test_adam_for_wgan_with_betas_is_allowed():
     config = TrainConfig.for_loss("wasserstein", d_optimiser="adam", d_betas=[0.5, 0.9])
-    assert config.d_betas == (0.5, 0.9) and config.g_optimiser == "rmsprop"
+    assert config.d_betas == (0.5, 0.9)
+    assert config.g_optimiser == "rmsprop"
 
 
 def test_dict_round_trip_is_json():
@@ -88,7 +89,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(
-    "fields, name", BAD, ids=[f"{i}-{name}" for i, (_, name) in enumerate(BAD)]
+    ("fields", "name"), BAD, ids=[f"{i}-{name}" for i, (_, name) in enumerate(BAD)]
 )
 def test_a_bad_value_is_a_value_error_naming_the_field(fields, name):
     with pytest.raises(ValueError, match=name):
@@ -96,7 +97,7 @@ def test_a_bad_value_is_a_value_error_naming_the_field(fields, name):
 
 
 @pytest.mark.parametrize(
-    "fields, name",
+    ("fields", "name"),
     [({"steps": 1.5}, "steps"), ({"n_critic": True}, "n_critic"), ({"d_lr": "1e-4"}, "d_lr")],
 )
 def test_a_value_of_the_wrong_type_is_a_type_error_naming_the_field(fields, name):

@@ -71,7 +71,8 @@ CASES = [(loss, {}) for loss in loss_names()] + [
 
 
 @pytest.mark.parametrize(("loss", "overrides"), CASES, ids=[f"{c[0]}{c[1]}" for c in CASES])
-def test_the_batched_ensemble_equals_separate_runs(float64, loss, overrides):
+@pytest.mark.usefixtures("float64")
+def test_the_batched_ensemble_equals_separate_runs(loss, overrides):
     runs = configs(loss, **overrides)
     generators, discriminators = players(len(runs))
     alone_g, alone_d = copy.deepcopy(generators), copy.deepcopy(discriminators)
@@ -86,7 +87,8 @@ def test_the_batched_ensemble_equals_separate_runs(float64, loss, overrides):
     assert largest_difference(together[0], together[1]) > 1e-3
 
 
-def test_the_loop_and_the_batch_agree_and_stops_see_each_members_weights(float64):
+@pytest.mark.usefixtures("float64")
+def test_the_loop_and_the_batch_agree_and_stops_see_each_members_weights():
     runs = configs("wgan-gp")
     seen = {True: {}, False: {}}
     histories = {}
@@ -150,7 +152,7 @@ def test_members_must_differ_only_by_their_seed():
             ring64,
             configs("minimax")[:2],
             stops=[0],
-            on_stop=lambda k, s: None,
+            on_stop=lambda _k, _s: None,
         )
 
 
@@ -179,7 +181,8 @@ def test_a_diverging_member_is_named_with_its_step():
         )
 
 
-def test_a_stack_computes_each_members_network(float64):
+@pytest.mark.usefixtures("float64")
+def test_a_stack_computes_each_members_network():
     generators, _ = players(3)
     stack = StackedMLP(generators)
     z = torch.randn(3, 5, 2)

@@ -30,7 +30,8 @@ def test_save_and_load_round_trip_every_array(tmp_path):
     loaded = History.load(tmp_path / "h")
     assert loaded.identical(history)
     np.testing.assert_array_equal(loaded.wall_time, history.wall_time)
-    assert loaded.snapshots.dtype == np.float32 and loaded.steps.dtype == np.int64
+    assert loaded.snapshots.dtype == np.float32
+    assert loaded.steps.dtype == np.int64
 
 
 def test_files_hold_no_pickle(tmp_path):
@@ -56,11 +57,12 @@ def test_npz_members_carry_a_fixed_date(tmp_path):
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_identical_sees_a_single_bit(tmp_path):
+def test_identical_sees_a_single_bit():
     a, b = _history(), _history()
     b.g_grad_norm = b.g_grad_norm.copy()
     b.g_grad_norm[3] = np.nextafter(b.g_grad_norm[3], np.float32(np.inf))
-    assert a.identical(_history()) and not a.identical(b)
+    assert a.identical(_history())
+    assert not a.identical(b)
 
 
 def test_load_refuses_another_format(tmp_path):
@@ -86,4 +88,5 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path):
     target = atomic_write(tmp_path / "file.bin", lambda f: f.write(b"old"))
     with pytest.raises(ZeroDivisionError):
         atomic_write(target, lambda f: (f.write(b"new"), 1 / 0))
-    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["file.bin"]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]

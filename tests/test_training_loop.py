@@ -9,9 +9,11 @@ import pytest
 import torch
 from torch import nn
 
+from ganbook.apps.benchmark import hand_written_loop
 from ganbook.data import eight_gaussians
 from ganbook.losses import get_loss, loss_names
 from ganbook.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganbook.penalties import gradient_penalty
 from ganbook.training import (
     GAN,
     SERIES,
@@ -21,7 +23,6 @@ from ganbook.training import (
     generator_step,
     train,
 )
-from ganbook.training.benchmark import hand_written_loop
 
 CPU = torch.device("cpu")
 
@@ -52,17 +53,22 @@ def bitwise_equal(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
 RUNS = [(loss, {}) for loss in loss_names()] + [("non-saturating", {"r1_gamma": 10.0})]
 
 
-@pytest.mark.parametrize("loss, extra", RUNS, ids=[f"{loss}{'+r1' * bool(e)}" for loss, e in RUNS])
+@pytest.mark.parametrize(
+    ("loss", "extra"), RUNS, ids=[f"{loss}{'+r1' * bool(e)}" for loss, e in RUNS]
+)
 def test_every_loss_trains_and_records_every_series(loss, extra):
     config = small(loss, **extra)
     history = train(*players(), ring, config, progress=False)
     np.testing.assert_array_equal(history.steps, np.arange(1, 7))
     for name in SERIES:
         series = getattr(history, name)
-        assert series.shape == (6,) and series.dtype == np.float32 and np.isfinite(series).all()
+        assert series.shape == (6,)
+        assert series.dtype == np.float32
+        assert np.isfinite(series).all()
     penalised = get_loss(loss).uses_gradient_penalty or "r1_gamma" in extra
     assert (history.penalty > 0).all() if penalised else (history.penalty == 0).all()
-    assert (history.d_grad_norm > 0).all() and (history.g_grad_norm > 0).all()
+    assert (history.d_grad_norm > 0).all()
+    assert (history.g_grad_norm > 0).all()
     if get_loss(loss).output == "logit":  # D(x) read out as a probability
         assert ((history.d_real > 0) & (history.d_real < 1)).all()
     assert history.snapshot_steps.tolist() == [0, 4, 6]
@@ -98,7 +104,8 @@ def test_the_discriminator_step_detaches_the_fake_batch():
     assert all(p.grad is None for p in gan.generator.parameters())  # no gradient reached G
     assert bitwise_equal(parameters(gan.generator), g_before)
     assert not bitwise_equal(parameters(gan.discriminator), d_before)
-    assert record.d_real.shape == record.d_fake.shape == (32, 1) and record.penalty is None
+    assert record.d_real.shape == record.d_fake.shape == (32, 1)
+    assert record.penalty is None
 
 
 def test_the_generator_step_moves_only_the_generator():
@@ -149,8 +156,10 @@ def test_a_nan_in_the_discriminator_stops_the_run_naming_step_network_and_loss(t
         train(G, nan_d, ring, small("non-saturating"), progress=False, checkpoint=checkpoint)
     error = caught.value
     assert (error.step, error.network, error.series) == (3, "discriminator", "d_loss")
-    assert "discriminator" in str(error) and "'non-saturating'" in str(error)
-    assert math.isnan(error.value) and isinstance(error, RuntimeError)
+    assert "discriminator" in str(error)
+    assert "'non-saturating'" in str(error)
+    assert math.isnan(error.value)
+    assert isinstance(error, RuntimeError)
     assert not checkpoint.parent.exists()  # nothing written, not even the folder
 
 
@@ -170,7 +179,8 @@ def test_threads_are_pinned_during_the_run_and_restored_after_it():
         G, D = players()
         watched = Watch(D, poison_from=10**9, value=1.0)
         train(G, watched, ring, small("hinge", threads=1), progress=False)
-        assert watched.threads_seen == {1} and torch.get_num_threads() == 2
+        assert watched.threads_seen == {1}
+        assert torch.get_num_threads() == 2
         with pytest.raises(TrainingDivergedError):
             train(G, Watch(D, 1, math.nan), ring, small("hinge", threads=1), progress=False)
         assert torch.get_num_threads() == 2
@@ -199,7 +209,10 @@ def test_silent_without_a_terminal_and_a_bar_when_asked(capsys):
     assert capsys.readouterr().err == ""
     train(*players(), ring, small("hinge"), progress=True)
     bar = capsys.readouterr().err
-    assert "D(x)=" in bar and "D(G(z))=" in bar and "L_D=" in bar and "L_G=" in bar
+    assert "D(x)=" in bar
+    assert "D(G(z))=" in bar
+    assert "L_D=" in bar
+    assert "L_G=" in bar
 
 
 def test_a_bar_on_a_terminal(capsys, monkeypatch):
@@ -219,13 +232,14 @@ def test_snapshots_do_not_change_the_run():
 
     (every_step, h1), (at_the_end, h2) = run(1), run(100)
     assert bitwise_equal(every_step, at_the_end)  # batch-norm statistics included
-    assert h1.snapshot_steps.tolist() == [0, 1, 2, 3] and h2.snapshot_steps.tolist() == [0, 3]
+    assert h1.snapshot_steps.tolist() == [0, 1, 2, 3]
+    assert h2.snapshot_steps.tolist() == [0, 3]
     assert all(np.array_equal(getattr(h1, s), getattr(h2, s)) for s in SERIES)
     np.testing.assert_array_equal(h1.snapshots[[0, 3]], h2.snapshots)
 
 
 @pytest.mark.parametrize(
-    "arguments, name",
+    ("arguments", "name"),
     [
         ((nn.Linear(2, 2), MLPDiscriminator(), ring), "latent_dim"),
         ((MLPGenerator(), "D", ring), "discriminator"),
@@ -250,3 +264,79 @@ def test_progress_must_be_a_bool():
 def test_data_of_the_wrong_batch_size_is_named():
     with pytest.raises(ValueError, match=r"data\(n, generator\)"):
         train(*players(), lambda n, generator: ring(n + 1, generator), small("hinge"))
+
+
+# --- hooks: on_step and a pluggable penalty -------------------------------------------------------
+
+
+def test_on_step_sees_every_step_in_order_with_the_weights_of_a_run_that_long():
+    config = small("wgan-gp", steps=5, snapshot_every=2)
+    seen: dict[int, list[torch.Tensor]] = {}
+
+    def look(step: int, generator: nn.Module, discriminator: nn.Module) -> None:
+        seen[step] = parameters(generator, discriminator)
+
+    watched = players(seed=4)
+    history = train(*watched, ring, config, progress=False, on_step=look)
+    assert list(seen) == [1, 2, 3, 4, 5]
+    for k in (1, 3, 5):  # the players at step k are those of a k-step run
+        short = players(seed=4)
+        train(*short, ring, small("wgan-gp", steps=k, snapshot_every=2), progress=False)
+        assert bitwise_equal(seen[k], parameters(*short))
+    # looking does not change the run
+    plain = players(seed=4)
+    again = train(*plain, ring, config, progress=False)
+    assert bitwise_equal(parameters(*watched), parameters(*plain))
+    np.testing.assert_array_equal(history.d_loss, again.d_loss)
+    np.testing.assert_array_equal(history.snapshots, again.snapshots)
+
+
+def test_on_step_after_a_resume_sees_only_the_steps_it_runs(tmp_path):
+    checkpoint = tmp_path / "first.pt"
+    first = players(seed=5)
+    train(*first, ring, small("minimax", steps=3), progress=False, checkpoint=checkpoint)
+    steps: list[int] = []
+    train(
+        *first,
+        ring,
+        small("minimax", steps=6),
+        progress=False,
+        resume_from=checkpoint,
+        on_step=lambda step, _generator, _discriminator: steps.append(step),
+    )
+    assert steps == [4, 5, 6]
+
+
+def test_the_standard_penalty_plugged_in_is_the_run_without_a_plug_bit_for_bit():
+    config = small("wgan-gp")
+    plain, plugged = players(seed=6), players(seed=6)
+    a = train(*plain, ring, config, progress=False)
+    b = train(*plugged, ring, config, progress=False, penalty=gradient_penalty)
+    assert bitwise_equal(parameters(*plain), parameters(*plugged))
+    np.testing.assert_array_equal(a.penalty, b.penalty)
+
+
+def test_a_plugged_penalty_is_the_term_that_gp_weight_weighs():
+    calls: list[tuple[int, torch.Generator]] = []
+
+    def zero_penalty(_critic, real, _fake, *, rng=None):
+        calls.append((real.shape[0], rng))
+        return torch.zeros((), dtype=real.dtype)
+
+    config = small("wgan-gp", n_critic=2, gp_weight=7.0)
+    zeroed, penalised = players(seed=7), players(seed=7)
+    history = train(*zeroed, ring, config, progress=False, penalty=zero_penalty)
+    train(*penalised, ring, config, progress=False)
+    assert len(calls) == config.steps * config.n_critic  # once per discriminator update
+    assert all(n == config.batch_size and isinstance(g, torch.Generator) for n, g in calls)
+    np.testing.assert_array_equal(history.penalty, 0.0)
+    assert not bitwise_equal(parameters(*zeroed), parameters(*penalised))
+
+
+def test_hooks_of_the_wrong_kind_are_clear_errors():
+    with pytest.raises(TypeError, match="on_step must be callable"):
+        train(*players(), ring, small("minimax"), progress=False, on_step=3)
+    with pytest.raises(TypeError, match="penalty must be callable"):
+        train(*players(), ring, small("wgan-gp"), progress=False, penalty="gp")
+    with pytest.raises(ValueError, match=r"needs config\.gp_weight"):
+        train(*players(), ring, small("minimax"), progress=False, penalty=gradient_penalty)

@@ -96,7 +96,8 @@ def test_dual_potentials_are_feasible_normalised_and_certify_the_plan():
     _, _, p, q, cost = line_problem(rng, 8, 7, zeros=True)
     dual = earth_movers_dual(p, q, cost)
     plan = earth_movers_distance(p, q, cost).plan
-    assert dual.f.shape == (8,) and dual.g.shape == (7,)
+    assert dual.f.shape == (8,)
+    assert dual.g.shape == (7,)
     assert dual.f[0] == 0.0
     slack = cost - dual.f[:, None] - dual.g[None, :]
     assert slack.min() >= -1e-9  # f_i + g_j <= C_ij

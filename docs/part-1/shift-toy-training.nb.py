@@ -39,6 +39,7 @@ noise_rng = torch.Generator().manual_seed(1)
 # fake batch (the generator must not move while the detective learns), then the generator takes a
 # step on fresh noise, through the discriminator it now faces.
 
+
 # %%
 def train(generator_loss, steps=steps, lr_d=0.2, lr_g=0.2):
     G, D = ShiftGenerator(theta=0.0), LogisticDiscriminator()
@@ -60,6 +61,7 @@ def train(generator_loss, steps=steps, lr_d=0.2, lr_g=0.2):
         opt_g.step()
         thetas.append(G.theta.item())
     return thetas
+
 
 thetas = train(nonsaturating_generator_loss)
 print(f"theta after {steps} steps: {thetas[-1]:.3f} (the real mean is {mu})")

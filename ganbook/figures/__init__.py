@@ -1,6 +1,5 @@
-"""One function per figure, drawing from experiment results in one shared style."""
+"""The figures' shared look: the book's style, animation encoding, caption templates, plot helpers.
 
-from ganbook.figures.registry import FigureSpec, figure, figure_names, get_figure
-from ganbook.figures.render import RenderedFigure, render_figure
-
-__all__ = ["FigureSpec", "RenderedFigure", "figure", "figure_names", "get_figure", "render_figure"]
+The figures themselves live with their chapters (``ganbook.book.<part>.<chapter>.figures``) and
+are registered with `ganbook.engine.figure`.
+"""

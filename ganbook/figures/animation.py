@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-
-from matplotlib.figure import Figure
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from ganbook.figures.style import figure_bytes
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def gif_bytes(frames: Iterable[Figure], *, frame_ms: int = 120, last_frame_ms: int = 1200) -> bytes:
@@ -32,6 +33,8 @@ def gif_bytes(frames: Iterable[Figure], *, frame_ms: int = 120, last_frame_ms: i
         The GIF file. The palette is computed per frame by Pillow's deterministic quantiser, and no
         timestamp is written, so equal frames give equal bytes.
     """
+    from PIL import Image
+
     images = []
     for frame in frames:
         png = figure_bytes(frame, "png")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ganbook.experiments.result import ExperimentResult
+if TYPE_CHECKING:
+    from ganbook.engine.result import ExperimentResult
 
 __all__ = ["PLACEHOLDER", "fill_template", "format_value", "literal_text", "typed_numbers"]
 

@@ -2,7 +2,8 @@
 
 Colours are chosen to read in both the light and the dark theme of the site (the figures have a
 transparent background with mid-tone colours), and to stay distinguishable for colour-blind readers
-(the Okabe–Ito palette).
+(the Okabe–Ito palette). matplotlib is imported when a figure is drawn, not with this module: the
+colours and rcParams are plain data that a warm rebuild can read without it.
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Okabe–Ito colours by role.
 COLORS = {
@@ -49,16 +47,26 @@ RC = {
 }
 
 
+def pyplot():
+    """``matplotlib.pyplot``, on the non-interactive Agg backend: figures are files, not windows."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 @contextmanager
 def book_style() -> Iterator[None]:
     """Apply the book's rcParams inside the ``with`` body only."""
-    with plt.rc_context(RC):
+    with pyplot().rc_context(RC):
         yield
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 3.2):
     """Return ``(fig, axes)`` in the book's size and layout."""
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained")
+    fig, axes = pyplot().subplots(nrows, ncols, figsize=(width, height), layout="constrained")
     return fig, axes
 
 
@@ -69,5 +77,5 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     try:
         fig.savefig(buffer, format=fmt, metadata=metadata)
     finally:
-        plt.close(fig)
+        pyplot().close(fig)
     return buffer.getvalue()

@@ -67,6 +67,7 @@ class ShiftGenerator(nn.Module):
         # --8<-- [end:shift_generator_forward]
 
     def extra_repr(self) -> str:
+        """The parameter in the module's printed form."""
         return f"theta={self.theta.item():.4g}"
 
 
@@ -117,4 +118,5 @@ class LogisticDiscriminator(nn.Module):
         return self.phi0 + self.phi1 * x  # logit: (N, 1) -> (N, 1)
 
     def extra_repr(self) -> str:
+        """The parameters in the module's printed form."""
         return f"phi0={self.phi0.item():.4g}, phi1={self.phi1.item():.4g}"

@@ -8,10 +8,13 @@ bound they had to meet, and whether it held.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ganbook.experiments.claims import Claim, ClaimOutcome
 from ganbook.site.markup import claim_anchor
+
+if TYPE_CHECKING:
+    from ganbook.site.snapshot import ClaimRecord, OutcomeRecord
 
 LEDGER_URI = "reference/claims.md"
 r"""Where the ledger appears in the site (it is generated; nothing is written into ``docs/``)."""
@@ -23,22 +26,25 @@ def _cell(text: str) -> str:
 
 
 def ledger_markdown(
-    claims: Sequence[Claim],
-    outcomes: Mapping[str, ClaimOutcome],
+    claims: Sequence[ClaimRecord],
+    outcomes: Mapping[str, OutcomeRecord],
     citations: Mapping[str, tuple[str, str]],
     *,
     profile: str,
     seed_note: str,
+    preview: str | None = None,
+    built: Collection[str] = (),
 ) -> str:
     r"""The Markdown of the ledger page.
 
     Parameters
     ----------
-    claims : sequence of Claim
-        Every claim of the book, in the book's order.
+    claims : sequence of ClaimRecord or Claim
+        Every claim of the book, in the book's order (anything with ``id``, ``experiment`` and
+        ``statement``).
     outcomes : mapping
-        Claim id to its outcome, for the claims checked in this build (those whose profiles
-        include the build's).
+        Claim id to its outcome (`OutcomeRecord` or `ClaimOutcome`), for the claims checked in
+        this build (those whose profiles include the build's).
     citations : mapping
         Claim id to ``(page title, URL of the page relative to the ledger's URL)``; the link is
         raw HTML, since its target is an id in raw HTML that Markdown's anchor check cannot see.
@@ -46,14 +52,25 @@ def ledger_markdown(
         The build's profile.
     seed_note : str
         One sentence about the seeds the results come from.
+    preview : str, optional
+        For a partial build, what it built (``GANBOOK_ONLY=wgan-gp``): the claims about
+        experiments outside ``built`` are marked as not checked in this preview.
+    built : collection of str
+        The experiments a partial build computed.
     """
     held = sum(o.held for o in outcomes.values())
-    unchecked = len(claims) - len(outcomes)
+    outside = set() if preview is None else {c.id for c in claims if c.experiment not in built}
+    unchecked = len(claims) - len(outcomes) - len(outside)
     skipped = (
         f" {unchecked} claims are about longer runs than this profile makes and were not checked."
         if unchecked
         else ""
     )
+    if outside:
+        skipped += (
+            f" **This is a preview ({preview}): {len(outside)} claims about the chapters it did "
+            "not build were not checked.**"
+        )
     lines = [
         "# Claims ledger",
         "",
@@ -75,7 +92,9 @@ def ledger_markdown(
             chapter = f'<a id="ledger-{anchor}" href="{url}#{anchor}">{_cell(title)}</a>'
         else:
             chapter = f'<span id="ledger-{anchor}"></span>not cited'
-        if outcome is None:
+        if outcome is None and item.id in outside:
+            values, status = f"not checked in this preview ({_cell(preview)})", "not checked"
+        elif outcome is None:
             values, status = "not checked in this profile", "not checked"
         elif outcome.error is not None:
             values = _cell(outcome.error)

@@ -78,15 +78,34 @@ def expand(
     return ESCAPED.sub(r"\1", DIRECTIVE.sub(replace, markdown))
 
 
+def names_in(markdown: str, kind: str) -> list[str]:
+    """What the well-formed directives of ``kind`` in ``markdown`` name, in order.
+
+    ``figure`` gives figure names, ``result`` experiment names, ``claim`` claim ids; malformed
+    directives are skipped (`expand` reports them).
+
+    Examples
+    --------
+    >>> names_in("{{ result a.x }} and {{ result b.y .2f }}, {{ figure f }}", "result")
+    ['a', 'b']
+    """
+    body, group = {
+        "figure": (FIGURE_BODY, "name"),
+        "result": (RESULT_BODY, "exp"),
+        "claim": (CLAIM_BODY, "id"),
+    }[kind]
+    names = []
+    for match in DIRECTIVE.finditer(markdown):
+        if match.group(1) == kind:
+            parsed = body.match(match.group("body"))
+            if parsed:
+                names.append(parsed[group])
+    return names
+
+
 def claim_ids_in(markdown: str) -> list[str]:
     """The claim ids cited by ``{{ claim ... }}`` directives in ``markdown``, in order."""
-    ids = []
-    for match in DIRECTIVE.finditer(markdown):
-        if match.group(1) == "claim":
-            parsed = CLAIM_BODY.match(match.group("body"))
-            if parsed:
-                ids.append(parsed["id"])
-    return ids
+    return names_in(markdown, "claim")
 
 
 def claim_anchor(claim_id: str) -> str:

@@ -30,12 +30,15 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def key_notebook_cache_on_package(config, cache_dir: Path) -> None:
-    """Point mkdocs-jupyter's cache at ``cache_dir/notebooks/<package hash>``, if it is enabled."""
+def key_notebook_cache_on_package(config, cache_dir: Path, fingerprint: str) -> None:
+    """Point mkdocs-jupyter's cache at ``cache_dir/notebooks/<fingerprint>``, if it is enabled.
+
+    ``fingerprint`` is the build's `package_fingerprint`, computed once per build.
+    """
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return
-    plugin.config["cache_dir"] = str(cache_dir / "notebooks" / package_fingerprint()[:24])
+    plugin.config["cache_dir"] = str(cache_dir / "notebooks" / fingerprint[:24])
 
 
 def strip_mathjax2(html_text: str) -> str:

@@ -7,9 +7,19 @@ Configured in ``mkdocs.yml``::
           cache_dir: .cache/ganbook   # relative to mkdocs.yml
           device: auto                # auto | cpu | cuda | mps
           profile: standard           # test | standard | full
+          only: ""                    # "wgan-gp,dirac-gan": build only these chapters
+          workers: 2                  # local worker processes for the cache misses
+          executor: local             # local | ray
+          address: null               # the Ray cluster; null starts a local one
 
 Nothing is written into ``docs/``: figures and the math library are added to the build as
 generated files, so ``mkdocs serve`` does not rebuild in a loop.
+
+A build whose code, options and machine are those of an earlier one reads that build's snapshot
+(`ganbook.site.snapshot`) and imports neither torch, nor matplotlib, nor any chapter; any other
+build goes through the engine (`ganbook.engine.build_all`), which recomputes only what changed.
+With ``only``, the engine computes just those chapters' experiments; every other figure, result
+and claim marker of the site is a placeholder that says so, never an older build's figure.
 """
 
 from __future__ import annotations
@@ -27,50 +37,166 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from ganbook.devices import DEVICE_CHOICES
-from ganbook.experiments import PROFILES, all_claims
-from ganbook.experiments.fingerprint import module_closure
-from ganbook.figures.captions import fill_template, format_value
-from ganbook.figures.render import RenderedFigure, build_all
+from ganbook.engine.executors import EXECUTORS
+from ganbook.engine.registry import PROFILES
+from ganbook.figures.captions import format_value
 from ganbook.site.ledger import LEDGER_URI, ledger_markdown
 from ganbook.site.markup import (
     MarkupError,
     claim_anchor,
     claim_ids_in,
     expand,
+    names_in,
     result_html,
 )
 from ganbook.site.mathjax import add_mathjax_files
-from ganbook.site.notebooks import key_notebook_cache_on_package, strip_mathjax2
+from ganbook.site.notebooks import (
+    key_notebook_cache_on_package,
+    package_fingerprint,
+    strip_mathjax2,
+)
+from ganbook.site.snapshot import (
+    FigureView,
+    SiteSnapshot,
+    load_snapshot,
+    save_snapshot,
+    snapshot_key,
+)
 
 log = logging.getLogger("mkdocs.plugins.ganbook")
 
 
 class GanbookConfig(Config):
+    """The plugin's options in ``mkdocs.yml`` (see the module's docstring)."""
+
     cache_dir = config_options.Type(str, default=".cache/ganbook")
     device = config_options.Choice(DEVICE_CHOICES, default="auto")
     profile = config_options.Choice(PROFILES, default="standard")
     threads = config_options.Type(int, default=2)
     workers = config_options.Type(int, default=2)
+    executor = config_options.Choice(EXECUTORS, default="local")
+    address = config_options.Optional(config_options.Type(str))
     repo_blob_url = config_options.Type(str, default="")
+    only = config_options.Type(str, default="")
+
+
+def chapter_slugs(only: str) -> tuple[str, ...]:
+    """The chapters that ``only`` (``"wgan-gp, dirac-gan"``) names; ``ValueError`` for others.
+
+    Examples
+    --------
+    >>> chapter_slugs(" wgan-gp,,shift-toy ")
+    ('wgan-gp', 'shift-toy')
+    >>> chapter_slugs("")
+    ()
+    """
+    from ganbook.book import get_chapter
+
+    slugs = tuple(part.strip() for part in only.split(",") if part.strip())
+    return tuple(get_chapter(slug).slug for slug in slugs)
 
 
 class GanbookPlugin(BasePlugin[GanbookConfig]):
     """Builds every registered experiment and figure, and expands the page directives."""
 
     def on_config(self, config):
+        """Check the options; resolve the cache directory; key the notebook cache on the code."""
         if self.config.threads < 1:
             raise PluginError(f"ganbook: threads must be at least 1, got {self.config.threads}")
         if self.config.workers < 1:
             raise PluginError(f"ganbook: workers must be at least 1, got {self.config.workers}")
+        try:
+            self.chapters = chapter_slugs(self.config.only)
+        except ValueError as error:
+            raise PluginError(f"ganbook: only: {error}") from error
         root = Path(config.config_file_path).parent
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.project_root = root
-        key_notebook_cache_on_package(config, self.cache_dir)
+        self.package = package_fingerprint()
+        key_notebook_cache_on_package(config, self.cache_dir, self.package)
         return config
 
+    @property
+    def preview(self) -> str | None:
+        """``GANBOOK_ONLY=…`` for a partial build, None for the whole book."""
+        return f"GANBOOK_ONLY={','.join(self.chapters)}" if self.chapters else None
+
+    def snapshot_key(self, config) -> str:
+        """The key of this build's snapshot (`ganbook.site.snapshot.snapshot_key`)."""
+        return snapshot_key(
+            package=self.package,
+            profile=self.config.profile,
+            device=self.config.device,
+            threads=self.config.threads,
+            chapters=self.chapters,
+            cited=self._cited(config),
+            executor=self.config.executor,
+            address=self.config.address,
+        )
+
     def on_files(self, files: Files, config) -> Files:
-        module_closure.cache_clear()
+        """Read the snapshot of this build, or build it; add figures, MathJax and the ledger."""
+        cited = self._cited(config)
+        key = self.snapshot_key(config)
+        snapshot = load_snapshot(self.cache_dir, key)
+        if snapshot is None:
+            snapshot = self._build(cited)
+            save_snapshot(snapshot, self.cache_dir, key)
+        else:
+            log.info(
+                "ganbook: nothing changed since the build of snapshot %s: %d results, %d figures "
+                "and %d claim outcomes read back, nothing run or drawn",
+                key[:12],
+                len(snapshot.scalars),
+                len(snapshot.figures),
+                len(snapshot.outcomes),
+            )
+        self.snapshot = snapshot
+        self.claims = {item.id: item for item in snapshot.claims}
+        for view in snapshot.figures.values():
+            files.append(File.generated(config, f"figures/{view.filename}", abs_src_path=view.path))
+        add_mathjax_files(files, config, self.project_root)
+        files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
+        return files
+
+    def _cited(self, config) -> dict[str, tuple[str, ...]]:
+        """The figures and experiments that the pages of the chosen chapters name (if any)."""
+        from ganbook.book import get_chapter
+
+        if not self.chapters:
+            return {}
+        cited: dict[str, set[str]] = {"figure": set(), "result": set()}
+        for slug in self.chapters:
+            page = Path(config.docs_dir) / f"{get_chapter(slug).page}.md"
+            if page.is_file():
+                text = page.read_text(encoding="utf-8")
+                for kind, names in cited.items():
+                    names.update(names_in(text, kind))
+        return {kind: tuple(sorted(names)) for kind, names in cited.items()}
+
+    def _build(self, cited: dict[str, tuple[str, ...]]) -> SiteSnapshot:
+        """Run the engine (what is missing from its cache) and return the build's snapshot.
+
+        If any ganbook module changed since this process imported it (``mkdocs serve``), every
+        one is unloaded first, so that the experiments, figures and claims of this build are
+        the code on disk (`ganbook.engine.freshness`).
+        """
+        from ganbook.engine.freshness import reload_if_changed
+
+        changed = reload_if_changed()
+        if changed:
+            log.info("ganbook: reloaded the code, which changed since it was imported: %s", changed)
+        from ganbook.engine.build import build_all, chapter_scope
+        from ganbook.site.snapshot import snapshot_of
+
         try:
+            scope = None
+            if self.chapters:
+                scope = chapter_scope(
+                    self.chapters,
+                    cited_figures=cited.get("figure", ()),
+                    cited_experiments=cited.get("result", ()),
+                )
             built = build_all(
                 profile=self.config.profile,
                 device=self.config.device,
@@ -78,18 +204,14 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 threads=self.config.threads,
                 report=lambda line: log.info("ganbook: %s", line),
                 workers=self.config.workers,
+                scope=scope,
+                executor=self.config.executor,
+                address=self.config.address,
             )
-        except (ValueError, TypeError, RuntimeError, AssertionError) as error:
-            raise PluginError(f"ganbook: {error}") from error
-        self.results, self.figures = built.results, built.figures
-        self.outcomes = {o.claim.id: o for o in built.outcomes}
-        self.claims = {c.id: c for c in all_claims()}
-        for rendered in self.figures.values():
-            uri = f"figures/{rendered.spec.filename}"
-            files.append(File.generated(config, uri, abs_src_path=str(rendered.path)))
-        add_mathjax_files(files, config, self.project_root)
-        files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
-        return files
+            return snapshot_of(built, profile=self.config.profile, chapters=self.chapters)
+        except (ValueError, TypeError, RuntimeError, KeyError, AssertionError) as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else error
+            raise PluginError(f"ganbook: {message}") from error
 
     def _ledger(self, files: Files) -> str:
         """The claims ledger, with each claim linked to the page whose marker cites it."""
@@ -110,21 +232,24 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                     )
                 url = get_relative_url(file.url, "reference/claims/")
                 citations[claim_id] = (title, url)
-        seeds = sorted({r.meta.get("seed_offset", 0) for r in self.results.values()})
+        seeds = list(self.snapshot.seed_offsets)
         note = (
             "Results come from the published seeds."
-            if seeds == [0]
+            if seeds in ([0], [])
             else f"Results come from the seeds shifted by {seeds}."
         )
         return ledger_markdown(
-            list(self.claims.values()),
-            self.outcomes,
+            self.snapshot.claims,
+            self.snapshot.outcomes,
             citations,
             profile=self.config.profile,
             seed_note=note,
+            preview=self.preview,
+            built=self.snapshot.scalars.keys(),
         )
 
     def on_page_markdown(self, markdown, page, config, files):
+        """Expand the page's directives (`ganbook.site.markup`)."""
         try:
             return expand(
                 markdown,
@@ -137,58 +262,79 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             raise PluginError(f"ganbook: {error}") from error
 
     def on_page_content(self, html_text, page, config, files):
+        """Remove mkdocs-jupyter's MathJax 2 scripts."""
         return strip_mathjax2(html_text)
 
     def _result_html(self, experiment: str, key: str, spec: str | None) -> str:
-        if experiment not in self.results:
-            known = ", ".join(sorted(self.results))
+        scalars = self.snapshot.scalars.get(experiment)
+        if scalars is None and experiment in self.snapshot.known_experiments:
+            title = html.escape(
+                f"{experiment} · {key}: not computed in this preview ({self.preview})", quote=True
+            )
+            text = "[not built in this preview]"
+            return f'<span class="gb-result gb-not-built" title="{title}">{text}</span>'
+        if scalars is None:
+            known = ", ".join(self.snapshot.known_experiments)
             raise KeyError(f"unknown experiment {experiment!r} in a result; known: {known}")
-        value = self.results[experiment].scalar(key)
-        return result_html(experiment, key, format_value(value, spec))
+        if key not in scalars:
+            known = ", ".join(sorted(scalars)) or "none"
+            raise KeyError(f"no scalar {key!r}; this result has: {known}")
+        return result_html(experiment, key, format_value(scalars[key], spec))
 
     def _claim_html(self, claim_id: str, page) -> str:
         if claim_id not in self.claims:
             raise KeyError(f"unknown claim {claim_id!r}; the ledger lists the known ones")
-        statement = self.claims[claim_id].statement
+        item = self.claims[claim_id]
         anchor = claim_anchor(claim_id)
         href = get_relative_url(LEDGER_URI.replace(".md", "/"), page.file.url)
-        checked = "Checked at build" if claim_id in self.outcomes else "Not checked in this profile"
-        title = html.escape(f"{checked}: {statement}", quote=True)
+        if claim_id in self.snapshot.outcomes:
+            classes, mark, checked = "gb-claim", "✓", "Checked at build"
+        elif self.preview and item.experiment not in self.snapshot.scalars:
+            classes, mark, checked = (
+                "gb-claim gb-not-built",
+                "?",
+                f"Not checked in this preview ({self.preview})",
+            )
+        else:
+            classes, mark, checked = "gb-claim", "✓", "Not checked in this profile"
+        title = html.escape(f"{checked}: {item.statement}", quote=True)
         return (
-            f'<a class="gb-claim" id="{anchor}" href="{href}#ledger-{anchor}" '
-            f'title="{title}">✓</a>'
+            f'<a class="{classes}" id="{anchor}" href="{href}#ledger-{anchor}" title="{title}">'
+            f"{mark}</a>"
         )
 
     def _figure_html(self, name: str, page) -> str:
-        if name not in self.figures:
-            raise KeyError(f"unknown figure {name!r}; known: {', '.join(sorted(self.figures))}")
-        rendered = self.figures[name]
-        spec = rendered.spec
-        caption = fill_template(spec.caption, rendered.results, f"caption of figure {name}")
-        alt = fill_template(spec.alt, rendered.results, f"alt text of figure {name}")
-        src = get_relative_url(f"figures/{spec.filename}", page.file.url)
-        provenance = " · ".join(_provenance(rendered, self.config.repo_blob_url))
+        view = self.snapshot.figures.get(name)
+        if view is None and name in self.snapshot.known_figures:
+            return not_built_html(name, self.preview)
+        if view is None:
+            known = ", ".join(self.snapshot.known_figures)
+            raise KeyError(f"unknown figure {name!r}; known: {known}")
+        src = get_relative_url(f"figures/{view.filename}", page.file.url)
+        provenance = " · ".join(_provenance(view, self.config.repo_blob_url))
         return (
             f'\n<figure class="gb-figure" id="fig-{name}" markdown="1">\n'
-            f'<img src="{src}" alt="{html.escape(alt, quote=True)}">\n'
-            f'<figcaption markdown="1">\n{caption}\n'
+            f'<img src="{src}" alt="{html.escape(view.alt, quote=True)}">\n'
+            f'<figcaption markdown="1">\n{view.caption}\n'
             f'<span class="gb-provenance">{provenance}</span>\n'
             "</figcaption>\n</figure>\n"
         )
 
 
-def _provenance(rendered: RenderedFigure, blob_url: str) -> list[str]:
-    parts = []
-    for name, result in rendered.results.items():
-        meta = result.meta
-        members = result.scalars.get("members")
-        seeds = f"{members} seeds from seed {meta.get('seed')}" if members else None
-        text = f"experiment <code>{name}</code>, {seeds or 'seed ' + str(meta.get('seed'))}"
-        text += f", device {meta.get('device')}"
-        if meta.get("steps"):
-            text += f", {meta['steps']:,} steps"
-        parts.append(text)
-    source = rendered.spec.source_link
+def not_built_html(name: str, preview: str | None) -> str:
+    """The placeholder of a figure that a partial build (``preview``) does not draw."""
+    return (
+        f'\n<div class="admonition note gb-not-built" id="fig-{name}">\n'
+        '<p class="admonition-title">Figure not built in this preview</p>\n'
+        f"<p>This figure (<code>{html.escape(name)}</code>) is not built in this preview "
+        f"({html.escape(preview or '')}): its chapter was left out. A build without "
+        "<code>GANBOOK_ONLY</code> draws it.</p>\n</div>\n"
+    )
+
+
+def _provenance(view: FigureView, blob_url: str) -> list[str]:
+    parts = list(view.provenance)
+    source = view.source_link
     if blob_url:
         parts.append(f'<a href="{blob_url.rstrip("/")}/{source}">figure source</a>')
     else:

@@ -168,3 +168,42 @@ def gaussian_optimal_discriminator_logit(
     sigma = require_positive("sigma", sigma)
     # ((mu - theta) x + (theta^2 - mu^2) / 2) / sigma^2
     return ((mu - theta) * x + (theta**2 - mu**2) / 2.0) / sigma**2
+
+
+def gaussian_optimal_logistic_parameters(
+    mu: float, theta: float, sigma: float = 1.0
+) -> tuple[float, float]:
+    r"""$(\phi_0^*, \phi_1^*)$ with $D^*(x) = \sigma(\phi_0^* + \phi_1^* x)$ for two Gaussians.
+
+    $$
+    \phi_0^* = \frac{\theta^2 - \mu^2}{2\sigma^2}, \qquad \phi_1^* = \frac{\mu - \theta}{\sigma^2}
+    $$
+
+    for data $\mathcal N(\mu, \sigma^2)$ and generator $\mathcal N(\theta, \sigma^2)$: the
+    optimal discriminator is exactly a `LogisticDiscriminator` with these parameters.
+
+    Parameters
+    ----------
+    mu, theta : float
+        Means of the data and of the generator.
+    sigma : float, default 1.0
+        Common standard deviation, $> 0$.
+
+    Returns
+    -------
+    (float, float)
+        The intercept and the slope of the logit of $D^*$.
+
+    Notes
+    -----
+    Both are read off `gaussian_optimal_discriminator_logit`: $\phi_0^*$ is the logit at
+    $x = 0$ and $\phi_1^*$ the logit at $x = 1$ minus that at $x = 0$ (exact for an affine
+    function, up to rounding).
+
+    Examples
+    --------
+    >>> gaussian_optimal_logistic_parameters(mu=0.0, theta=1.0)
+    (0.5, -1.0)
+    """
+    at_zero, at_one = gaussian_optimal_discriminator_logit(np.array([0.0, 1.0]), mu, theta, sigma)
+    return float(at_zero), float(at_one - at_zero)

@@ -2,14 +2,16 @@ r"""Training: one `train()` for every loss of the registry, its config, history 
 
 - ``config``: `TrainConfig`, every hyperparameter, with the papers' defaults per loss.
 - ``steps``: `discriminator_step` and `generator_step`, the two halves of the algorithm box.
-- ``loop``: `train`, which alternates them, checks for divergence and takes snapshots.
+- ``loop``: `train`, which alternates them, checks for divergence and takes snapshots, with two
+  hooks: ``on_step`` (look at the players after every step) and ``penalty`` (plug in another
+  gradient penalty).
+- ``ensemble``: `train_ensemble`, K seeds of a small GAN at once, equal to K `train` runs.
 - ``recorder``: the per-step series kept on the device, checked for NaN and Inf in batches.
 - ``history``: `History`, the per-step record, saved as ``.npz`` + JSON.
 - ``checkpoint``: the state between two steps, saved and resumed bit for bit.
-- ``datasets``, ``cli``: the named datasets and models of ``ganbook train``.
-- ``benchmark``: `train` against a minimal hand-written loop, for speed.
 
-This layer imports data, models, losses and penalties; it never imports experiments or figures.
+This layer imports data, models, losses and penalties; it never imports measures, the book or
+the applications (``ganbook.apps``: the CLI, the dataset registry, previews, the benchmark).
 
 Examples
 --------
@@ -31,12 +33,13 @@ from ganbook.training.config import OPTIMISERS, PAPER_DEFAULTS, TrainConfig
 from ganbook.training.history import SERIES, History
 from ganbook.training.loop import (
     CHECK_EVERY,
+    StepCallback,
     TrainingDivergedError,
     reproducible_torch,
     stream_seeds,
     train,
 )
-from ganbook.training.steps import GAN, StepRecord, discriminator_step, generator_step
+from ganbook.training.steps import GAN, Penalty, StepRecord, discriminator_step, generator_step
 
 __all__ = [
     "CHECK_EVERY",
@@ -45,6 +48,8 @@ __all__ = [
     "PAPER_DEFAULTS",
     "SERIES",
     "History",
+    "Penalty",
+    "StepCallback",
     "StepRecord",
     "TrainConfig",
     "TrainingDivergedError",

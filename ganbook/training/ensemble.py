@@ -14,10 +14,8 @@ loop of `train()` calls, with the same interface.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -45,7 +43,8 @@ __all__ = ["StackedMLP", "can_stack", "train_ensemble"]
 
 StopCallback = Callable[[int, int], None]
 r"""``on_stop(member, step)``: called once per member at every stop, with that member's modules
-holding their weights at that step."""
+holding their weights at that step. The ensemble's counterpart of `train`'s ``on_step``: a
+batched run writes the stacked weights back into the members' modules only at the stops."""
 
 
 def _layers(module: nn.Module) -> list[nn.Linear]:
@@ -264,7 +263,7 @@ class _StackedRun:
         self.snapshot_steps.append(step)
         self.snapshots.append(self.G(self.z_fixed))
 
-    def flush(self, step: int) -> None:
+    def flush(self) -> None:
         for k, member in enumerate(self.members):
             try:
                 member.recorder.flush()
@@ -310,7 +309,7 @@ def _train_stacked(generators, discriminators, data, configs, stops, on_stop) ->
             wall_time[step - 1] = time.perf_counter() - clock
             last = step == config.steps
             if step % CHECK_EVERY == 0 or last:
-                run.flush(step)
+                run.flush()
             if step % config.snapshot_every == 0 or last:
                 run.snapshot(step)
             if step in stops:
@@ -324,22 +323,22 @@ def _train_stacked(generators, discriminators, data, configs, stops, on_stop) ->
 
 
 def _train_looped(generators, discriminators, data, configs, stops, on_stop) -> list[History]:
+    r"""One `train` run per member; its ``on_step`` hook calls ``on_stop`` at the stops."""
     histories = []
     for k, (G, D, config) in enumerate(zip(generators, discriminators, configs, strict=True)):
-        previous, history = None, None
-        with tempfile.TemporaryDirectory() as folder:
-            for stop in sorted(set(stops) | {config.steps}):
-                path = Path(folder) / f"step-{stop}.pt"
-                segment = dataclasses.replace(config, steps=stop)
-                history = train(
-                    G, D, data, segment, progress=False, checkpoint=path, resume_from=previous
-                )
-                if stop in stops:
-                    on_stop(k, stop)
-                previous = path
+
+        def at_stops(step: int, _generator: nn.Module, _discriminator: nn.Module, k=k) -> None:
+            if step in stops:
+                on_stop(k, step)
+
+        history = train(G, D, data, config, progress=False, on_step=at_stops)
         history.metadata["ensemble"] = {"members": len(configs), "member": k, "batched": False}
         histories.append(history)
     return histories
+
+
+def _no_stop(_member: int, _step: int) -> None:
+    r"""The ``on_stop`` of a run without stops: nothing to look at."""
 
 
 def train_ensemble(
@@ -376,7 +375,9 @@ def train_ensemble(
         One per member, equal except for ``seed``.
     stops : sequence of int
         Steps after which ``on_stop(member, step)`` is called, with the member's modules
-        holding their weights at that step (to evaluate a discriminator map, say).
+        holding their weights at that step (to evaluate a discriminator map, say). The looped
+        trainer calls it from `train`'s ``on_step`` hook, the stacked one after copying the
+        stacked weights back; either way the run is the uninterrupted one.
     on_stop : callable, optional
         See ``stops``.
     batched : bool, optional
@@ -400,7 +401,7 @@ def train_ensemble(
     chosen = _check_stops(stops, configs[0].steps)
     if chosen and on_stop is None:
         raise ValueError("stops were given without an on_stop callback")
-    callback = on_stop or (lambda member, step: None)
+    callback = on_stop or _no_stop
     stackable = can_stack(generators) and can_stack(discriminators)
     if batched and not stackable:
         raise TypeError("batched=True needs MLPGenerator and MLPDiscriminator members of one shape")

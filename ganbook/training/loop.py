@@ -2,8 +2,10 @@ r"""``train()``: one loop for every loss of the registry, with its checks, snaps
 
 The loop alternates `discriminator_step` and `generator_step`, hands what they return to a
 `Recorder` on the device, and looks at the numbers on the host only every `CHECK_EVERY` steps
-(and at the end): that is where a NaN or an Inf stops the run. The trainer knows
-nothing about the models beyond ``generator.latent_dim``; datasets and models are the caller's.
+(and at the end): that is where a NaN or an Inf stops the run. Two hooks open it up: ``on_step``
+is called after every step with the players (to look at a run mid-way), and ``penalty`` replaces
+the gradient penalty that ``config.gp_weight`` weighs. The trainer knows nothing about the models
+beyond ``generator.latent_dim``; datasets and models are the caller's.
 """
 
 from __future__ import annotations
@@ -19,19 +21,30 @@ from torch import nn
 
 from ganbook.devices import resolve_device
 from ganbook.losses import get_loss
+from ganbook.penalties import gradient_penalty
 from ganbook.training.checkpoint import RunState, load_checkpoint, save_checkpoint
 from ganbook.training.config import TrainConfig
 from ganbook.training.history import History
 from ganbook.training.progress import ProgressBar, progress_enabled
 from ganbook.training.recorder import Recorder, TrainingDivergedError
-from ganbook.training.steps import GAN, discriminator_step, generator_step
+from ganbook.training.steps import GAN, Penalty, discriminator_step, generator_step
 
-__all__ = ["CHECK_EVERY", "TrainingDivergedError", "reproducible_torch", "stream_seeds", "train"]
+__all__ = [
+    "CHECK_EVERY",
+    "StepCallback",
+    "TrainingDivergedError",
+    "reproducible_torch",
+    "stream_seeds",
+    "train",
+]
 
 CHECK_EVERY = 50
 r"""Steps between two finiteness checks: the only points where the host waits for the device."""
 
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
+StepCallback = Callable[[int, nn.Module, nn.Module], None]
+r"""``on_step(step, generator, discriminator)``: called after each step $k = 1, 2, \dots$ with the
+players as they are after that step's generator update."""
 
 
 @contextlib.contextmanager
@@ -84,7 +97,9 @@ def stream_seeds(seed: int) -> list[int]:
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(3, dtype=np.uint64)]
 
 
-def _start(generator, discriminator, config: TrainConfig, device: torch.device) -> RunState:
+def _start(
+    generator, discriminator, config: TrainConfig, device: torch.device, penalty: Penalty
+) -> RunState:
     r"""Move the players to ``device``, build optimisers and streams, allocate the records."""
     generator.to(device).train()
     discriminator.to(device).train()
@@ -99,6 +114,7 @@ def _start(generator, discriminator, config: TrainConfig, device: torch.device) 
         gp_weight=config.gp_weight,
         r1_gamma=config.r1_gamma,
         clip_value=config.clip_value,
+        penalty=penalty,
     )
     return RunState(
         config=config,
@@ -171,8 +187,8 @@ def _history(state: RunState) -> History:
     )
 
 
-def _run(data: Sampler, state: RunState, bar: ProgressBar) -> None:
-    r"""Step until ``config.steps``, checking, reporting and snapshotting on the way."""
+def _run(data: Sampler, state: RunState, bar: ProgressBar, on_step: StepCallback | None) -> None:
+    r"""Step until ``config.steps``, checking, reporting, snapshotting and calling ``on_step``."""
     config = state.config
     z_fixed = _snapshot_latents(config, state.gan.generator.latent_dim, state.device)
     if state.step == 0:
@@ -187,6 +203,17 @@ def _run(data: Sampler, state: RunState, bar: ProgressBar) -> None:
             bar.update(state.step, state.recorder.rows[state.step - 1])
         if state.step % config.snapshot_every == 0 or last:
             _take_snapshot(state, z_fixed)
+        if on_step is not None:
+            on_step(state.step, state.gan.generator, state.gan.discriminator)
+
+
+def _check_hooks(config: TrainConfig, on_step, penalty) -> None:
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be callable, got {type(on_step).__name__}")
+    if penalty is not None and not callable(penalty):
+        raise TypeError(f"penalty must be callable, got {type(penalty).__name__}")
+    if penalty is not None and config.gp_weight is None:
+        raise ValueError("penalty replaces the gradient penalty: it needs config.gp_weight")
 
 
 def _check_arguments(generator, discriminator, data, config) -> None:
@@ -211,6 +238,8 @@ def train(
     progress: bool | None = None,
     checkpoint: str | os.PathLike | None = None,
     resume_from: str | os.PathLike | None = None,
+    on_step: StepCallback | None = None,
+    penalty: Penalty | None = None,
 ) -> History:
     r"""Train ``generator`` against ``discriminator`` on ``data`` as ``config`` says.
 
@@ -241,6 +270,16 @@ def train(
     resume_from : path, optional
         A checkpoint of a run with the same config except, possibly, more ``steps``: training
         continues from its step and the returned history covers the whole run.
+    on_step : callable, optional
+        ``on_step(step, generator, discriminator)``, called after every step $k$ of this call
+        (after its generator update, its check and its snapshot), with the players holding
+        their weights after $k$ steps: the way to look at a run mid-way. It may read the
+        players (under ``torch.no_grad()``, say); changing them, or drawing from the run's
+        streams, changes the run.
+    penalty : callable, optional
+        ``penalty(critic, real, fake, rng=rng)``, the term that ``config.gp_weight`` weighs, in
+        place of `ganbook.penalties.gradient_penalty` (same random stream for its
+        interpolation weights). Needs ``config.gp_weight``.
 
     Returns
     -------
@@ -275,16 +314,25 @@ def train(
     >>> history = train(ShiftGenerator(), LogisticDiscriminator(), data, config, progress=False)
     >>> history.g_loss.shape, history.snapshot_steps.tolist()
     ((3,), [0, 3])
+
+    Looking at the run mid-way, here the generator's shift after every step:
+
+    >>> thetas = []
+    >>> look = lambda step, G, D: thetas.append(round(G.theta.item(), 4))
+    >>> _ = train(ShiftGenerator(), LogisticDiscriminator(), data, config, on_step=look)
+    >>> len(thetas)
+    3
     """
     _check_arguments(generator, discriminator, data, config)
+    _check_hooks(config, on_step, penalty)
     device = resolve_device(config.device)
     with reproducible_torch(config.threads):
-        state = _start(generator, discriminator, config, device)
+        state = _start(generator, discriminator, config, device, penalty or gradient_penalty)
         if resume_from is not None:
             state.load_state_dict(load_checkpoint(resume_from))
         bar = ProgressBar(progress_enabled(progress), config.steps, state.step, config.loss)
         try:
-            _run(data, state, bar)
+            _run(data, state, bar, on_step)
         finally:
             bar.close()
         history = _history(state)

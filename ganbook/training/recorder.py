@@ -65,8 +65,11 @@ def _readout(raw: torch.Tensor, logit: bool) -> torch.Tensor:
 
 
 class _Buffers:
-    r"""One network's numbers for up to ``rows`` updates: scalars (loss, [penalty,] ‖∇w‖ per
-    parameter) and the discriminator's raw outputs ([on real data,] on generated data)."""
+    r"""One network's numbers for up to ``rows`` updates, on the device.
+
+    Scalars (loss, [penalty,] ‖∇w‖ per parameter) and the discriminator's raw outputs ([on real
+    data,] on generated data).
+    """
 
     def __init__(self, rows: int, record: StepRecord, zero: torch.Tensor) -> None:
         self.of_discriminator = record.d_real is not None  # then a penalty column, real outputs

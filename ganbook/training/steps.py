@@ -9,6 +9,7 @@ data, check for divergence or write files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -18,7 +19,17 @@ from torch import nn
 from ganbook.losses import LossPair
 from ganbook.penalties import clip_weights_, gradient_penalty, r1_penalty
 
-__all__ = ["GAN", "StepRecord", "discriminator_step", "generator_step", "sample_latent"]
+__all__ = [
+    "GAN",
+    "Penalty",
+    "StepRecord",
+    "discriminator_step",
+    "generator_step",
+    "sample_latent",
+]
+
+Penalty = Callable[..., torch.Tensor]
+r"""``penalty(critic, real, fake, *, rng)`` returning a 0-d tensor, as `gradient_penalty` does."""
 
 
 @dataclass
@@ -39,6 +50,10 @@ class GAN:
         On the training device: draws $z$ and the penalty's interpolation weights $\alpha$.
     gp_weight, r1_gamma, clip_value : float or None
         $\lambda$, $\gamma$ and $c$; ``None`` switches the term off.
+    penalty : callable
+        The term that ``gp_weight`` weighs, called as ``penalty(critic, real, fake, rng=rng)``:
+        `ganbook.penalties.gradient_penalty` unless another is plugged in (a variant, or a
+        deliberately wrong one for a demonstration).
     """
 
     generator: nn.Module
@@ -50,6 +65,7 @@ class GAN:
     gp_weight: float | None = None
     r1_gamma: float | None = None
     clip_value: float | None = None
+    penalty: Penalty = gradient_penalty
 
 
 def sample_latent(gan: GAN, n: int) -> torch.Tensor:
@@ -79,8 +95,8 @@ def _grad_norms(optimiser: torch.optim.Optimizer) -> list[torch.Tensor]:
 def _penalty(gan: GAN, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | None:
     r"""$\lambda\,\mathrm{GP} + \tfrac{\gamma}{2} R_1$, each only if asked for; None if neither."""
     penalty = None
-    if gan.gp_weight is not None:  # λ · E(‖∇D(x̂)‖₂ − 1)²
-        penalty = gan.gp_weight * gradient_penalty(gan.discriminator, x, x_fake, rng=gan.rng)
+    if gan.gp_weight is not None:  # λ · E(‖∇D(x̂)‖₂ − 1)², or the penalty plugged in
+        penalty = gan.gp_weight * gan.penalty(gan.discriminator, x, x_fake, rng=gan.rng)
     if gan.r1_gamma is not None:  # γ/2 · E‖∇D(x)‖₂²
         r1 = 0.5 * gan.r1_gamma * r1_penalty(gan.discriminator, x)
         penalty = r1 if penalty is None else penalty + r1

@@ -7,6 +7,7 @@ tests against it, at the site's own URL, with every request answered from ``DIR`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from helpers import locked, shared_tmp_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -75,13 +78,20 @@ def build_site(
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
+    """The site built once per test run; pytest-xdist's workers share it (the first builds it)."""
     published = os.environ.get("GANBOOK_PUBLISHED_SITE")
     if published:
         site_dir = Path(published).resolve()
         assert (site_dir / "index.html").is_file(), f"no built site in {site_dir}"
         return BuiltSite(site_dir, None, "", 0, published_site_url())
-    base = tmp_path_factory.mktemp("built")
-    port = free_port()
-    result = build_site(base / "site", base / "cache", port=port)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return BuiltSite(base / "site", base / "cache", result.stdout + result.stderr, port)
+    base = shared_tmp_dir(tmp_path_factory, "built")
+    record = base / "build.json"  # the build's outcome, for the workers that did not run it
+    with locked(base / "build.lock"):
+        if not record.is_file():
+            port = free_port()
+            result = build_site(base / "site", base / "cache", port=port)
+            outcome = {"log": result.stdout + result.stderr, "port": port, "rc": result.returncode}
+            record.write_text(json.dumps(outcome), encoding="utf-8")
+    outcome = json.loads(record.read_text(encoding="utf-8"))
+    assert outcome["rc"] == 0, outcome["log"]
+    return BuiltSite(base / "site", base / "cache", outcome["log"], outcome["port"])

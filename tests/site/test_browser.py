@@ -44,7 +44,7 @@ def server(built_site) -> Iterator[str]:
     handler = functools.partial(
         http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
     )
-    handler.log_message = lambda *args: None
+    handler.log_message = lambda *_args: None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", built_site.port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

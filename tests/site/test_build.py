@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from ganbook.experiments import experiment_names, run_experiment
-from ganbook.figures import figure_names, get_figure
+from ganbook.engine import experiment_names, figure_names, get_figure, run_experiment
 from ganbook.figures.captions import format_value as format_scalar
+from ganbook.site.snapshot import (
+    CheckRecord,
+    ClaimRecord,
+    FigureView,
+    OutcomeRecord,
+    SiteSnapshot,
+    load_snapshot,
+    save_snapshot,
+    snapshot_key,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,8 +33,9 @@ API_PAGES = {
     "ganbook.theory": "reference/api/theory/index.html",
     "ganbook.data": "reference/api/data/index.html",
     "ganbook.models": "reference/api/models/index.html",
-    "ganbook.experiments": "reference/api/pipeline/index.html",
-    "ganbook.figures": "reference/api/pipeline/index.html",
+    "ganbook.engine": "reference/api/pipeline/index.html",
+    "ganbook.book": "reference/api/pipeline/index.html",
+    "ganbook.measures": "reference/api/pipeline/index.html",
     "ganbook.devices": "reference/api/pipeline/index.html",
 }
 
@@ -116,17 +126,20 @@ def test_math_library_is_served_by_the_site_itself(built_site):
     for page in html_pages(site):
         text = page.read_text()
         assert not outside.search(text), f"{page} loads something from another host"
-        assert "fonts.googleapis" not in text and "cdn.jsdelivr" not in text
+        assert "fonts.googleapis" not in text
+        assert "cdn.jsdelivr" not in text
 
 
 def test_the_notebook_was_executed_without_mathjax_2(built_site):
     page = (built_site.site_dir / "part-1" / "shift-toy-training.nb" / "index.html").read_text()
     assert "theta after" in page  # a printed output of the executed cell
     assert "data:image/png;base64," in page  # the plot
-    assert "MathJax.Hub" not in page and "mathjax/2.7" not in page
+    assert "MathJax.Hub" not in page
+    assert "mathjax/2.7" not in page
 
 
-def test_nothing_is_written_into_docs(built_site):
+@pytest.mark.usefixtures("built_site")
+def test_nothing_is_written_into_docs():
     untracked = subprocess.run(
         ["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "docs"],
         cwd=ROOT,
@@ -196,3 +209,46 @@ def test_no_page_is_a_placeholder():
         assert "PLACEHOLDER" not in text, page
         if "\n::: " not in "\n" + text:  # API pages are rendered from docstrings
             assert len(text.split()) > 40, f"{page} is too short to be a page of the book"
+
+
+def _snapshot(figure_path: Path) -> SiteSnapshot:
+    view = FigureView("f", "f.svg", str(figure_path), "A caption.", "Alt.", ("one",), "x.py#L1")
+    outcome = OutcomeRecord(True, (CheckRecord("what", "1", "≥ 0", True),))
+    return SiteSnapshot(
+        profile="test",
+        chapters=(),
+        figures={"f": view},
+        scalars={"e": {"x": 1.5, "n": 3, "inf": float("inf"), "s": "text", "b": True}},
+        seed_offsets=(0,),
+        claims=(ClaimRecord("e.c", "e", "A statement."),),
+        outcomes={"e.c": outcome},
+        known_figures=("f", "g"),
+        known_experiments=("e",),
+        files=(str(figure_path),),
+    )
+
+
+def test_a_snapshot_reads_back_as_written_while_its_figures_exist(tmp_path):
+    figure = tmp_path / "f.svg"
+    figure.write_text("<svg/>")
+    snapshot = _snapshot(figure)
+    save_snapshot(snapshot, tmp_path, "k" * 64)
+    assert load_snapshot(tmp_path, "k" * 64) == snapshot
+    assert load_snapshot(tmp_path, "j" * 64) is None  # another key: another build
+    figure.unlink()
+    assert load_snapshot(tmp_path, "k" * 64) is None
+
+
+def test_the_snapshot_key_covers_the_code_the_options_and_the_chapters():
+    base = {"package": "p", "profile": "test", "device": "cpu", "threads": 2}
+    key = snapshot_key(**base)
+    assert snapshot_key(**base) == key
+    for change in (
+        {"package": "q"},
+        {"profile": "standard"},
+        {"device": "auto"},
+        {"threads": 1},
+        {"chapters": ("wgan-gp",)},
+        {"cited": {"result": ("wgan_clipping",)}},
+    ):
+        assert snapshot_key(**{**base, **change}) != key, change

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganbook.experiments import run_experiment
-from ganbook.experiments.result import ARRAYS_FILE
-from ganbook.experiments.runner import entry_path
+from ganbook.engine import run_experiment
+from ganbook.engine.result import ARRAYS_FILE
+from ganbook.engine.runner import entry_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +73,8 @@ def test_second_run_computes_nothing(package_copy, tmp_path):
     first = states(
         run_cli(package_copy, "figures", "--out", str(tmp_path / "a"), cache=cache).stdout
     )
-    assert first and all(state in ("computed", "rendered") for state in first.values())
+    assert first
+    assert all(state in ("computed", "rendered") for state in first.values())
     second = states(
         run_cli(package_copy, "figures", "--out", str(tmp_path / "b"), cache=cache).stdout
     )
@@ -84,7 +85,7 @@ def test_second_run_computes_nothing(package_copy, tmp_path):
 def test_editing_a_figure_redraws_it_without_rerunning_its_experiment(package_copy, tmp_path):
     cache = tmp_path / "cache"
     run_cli(package_copy, "figures", "--out", str(tmp_path / "a"), cache=cache)
-    drawing = package_copy / "ganbook" / "figures" / "shift_toy.py"
+    drawing = package_copy / "ganbook" / "book" / "part1" / "shift_toy" / "figures.py"
     drawing.write_text(drawing.read_text().replace('"value"', '"value of the game"'))
     after = states(
         run_cli(package_copy, "figures", "--out", str(tmp_path / "b"), cache=cache).stdout
@@ -100,7 +101,7 @@ def test_editing_a_figure_redraws_it_without_rerunning_its_experiment(package_co
 def test_editing_an_experiment_reruns_it_and_redraws_its_figures(package_copy, tmp_path):
     cache = tmp_path / "cache"
     run_cli(package_copy, "figures", "--out", str(tmp_path / "a"), cache=cache)
-    code = package_copy / "ganbook" / "experiments" / "shift_toy.py"
+    code = package_copy / "ganbook" / "book" / "part1" / "shift_toy" / "experiments.py"
     code.write_text(code.read_text() + "\n# an edit that changes no number still invalidates\n")
     after = states(
         run_cli(package_copy, "figures", "--out", str(tmp_path / "b"), cache=cache).stdout
@@ -124,7 +125,8 @@ def test_two_cold_runs_give_byte_identical_figures(package_copy, tmp_path):
     for name in ("a", "b"):
         run_cli(package_copy, "figures", "--out", str(tmp_path / name), cache=tmp_path / f"c{name}")
     files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files_a == sorted(p.name for p in (tmp_path / "b").iterdir()) and files_a
+    assert files_a == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert files_a
     for name in files_a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -148,13 +150,14 @@ def test_a_foreign_entry_is_not_trusted(tmp_path):
     shutil.rmtree(mine)
     shutil.copytree(entry_path(tmp_path, "shift_toy_gradients", other.key), mine)
     result, again = run_experiment("shift_toy_densities", **options)
-    assert not again.hit and "d_star" in result.arrays
+    assert not again.hit
+    assert "d_star" in result.arrays
 
 
 def test_a_failure_while_saving_leaves_no_entry(tmp_path, monkeypatch):
-    import ganbook.experiments.result as result_module
+    import ganbook.engine.result as result_module
 
-    def broken_savez(*args, **kwargs):
+    def broken_savez(*_args, **_kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(result_module.np, "savez", broken_savez)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from ganbook.experiments import all_claims
+from ganbook.engine import all_claims
 from ganbook.site.markup import claim_anchor
 
 

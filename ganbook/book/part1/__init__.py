@@ -1,0 +1,1 @@
+"""Part I of the book: the GAN game and its losses."""

@@ -1,0 +1,1 @@
+"""Part II of the book: divergences, distances and the Wasserstein GANs."""

@@ -1,0 +1,4 @@
+"""The chapter "The optimal discriminator".
+
+Page: ``docs/part-2/optimal-discriminator.md``. Modules: ``experiments``, ``figures``, ``claims``.
+"""

@@ -1,0 +1,1 @@
+"""The reference pages that show results (the trainer's performance)."""

@@ -1,0 +1,4 @@
+"""The chapter "Performance".
+
+Page: ``docs/reference/performance.md``. Modules: ``experiments``, ``figures``, ``claims``.
+"""

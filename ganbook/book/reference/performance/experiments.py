@@ -1,0 +1,67 @@
+r"""The trainer's speed against a minimal hand-written PyTorch loop, measured at build time.
+
+Timings are measurements of the machine that builds the site, not properties of the code, so no
+claim checks them; the page says which machine and device they come from.
+"""
+
+from __future__ import annotations
+
+import platform
+
+from ganbook.apps.benchmark import CASES, run_benchmark, run_ensemble_benchmark
+from ganbook.engine.registry import RunContext, experiment
+from ganbook.engine.result import ExperimentResult
+
+
+def case_key(case_name: str) -> str:
+    """A scalar-name prefix for a benchmark case, e.g. ``ring_wgan_gp``."""
+    return case_name.replace("/", "_").replace("-", "_")
+
+
+@experiment(
+    "trainer_benchmark",
+    params={"rounds": 3, "quick": False, "threads": 1, "members": 5, "hidden": 32},
+    test={"rounds": 1, "quick": True, "members": 2},
+    title="Steps per second of train() against a hand-written loop, and of seed ensembles",
+)
+def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
+    rows = run_benchmark(
+        device=context.device.type,
+        threads=params["threads"],
+        rounds=params["rounds"],
+        quick=params["quick"],
+    )
+    scalars: dict[str, float | int | str] = {
+        "machine": f"{platform.machine()}, {platform.system()}",
+        "device": context.device.type,
+        "threads": params["threads"],
+        "rounds": params["rounds"],
+        "cases": len(CASES),
+    }
+    for row in rows:
+        key = case_key(row["case"])
+        scalars[f"{key}_trainer"] = row["trainer_steps_per_s"]
+        scalars[f"{key}_hand"] = row["hand_steps_per_s"]
+        scalars[f"{key}_ratio"] = row["ratio"]
+        scalars[f"{key}_steps"] = row["steps"]
+        scalars[f"{key}_batch"] = row["batch_size"]
+        scalars[f"{key}_n_critic"] = row["n_critic"]
+    scalars["min_ratio"] = min(row["ratio"] for row in rows)
+    ensemble = run_ensemble_benchmark(
+        device=context.device.type,
+        threads=params["threads"],
+        members=params["members"],
+        hidden=params["hidden"],
+        rounds=params["rounds"],
+        quick=params["quick"],
+    )
+    scalars["ensemble_members"] = params["members"]
+    scalars["ensemble_hidden"] = params["hidden"]
+    for row in ensemble:
+        key = "ensemble_" + case_key(row["case"])
+        scalars[f"{key}_batched"] = row["batched_member_steps_per_s"]
+        scalars[f"{key}_loop"] = row["loop_member_steps_per_s"]
+        scalars[f"{key}_speedup"] = row["speedup"]
+        scalars[f"{key}_steps"] = row["steps"]
+        scalars[f"{key}_n_critic"] = row["n_critic"]
+    return ExperimentResult(scalars=scalars)

@@ -1,0 +1,216 @@
+"""The build: experiments through an executor, then claims, then figures through their cache.
+
+Figures are cached under a key of their drawing code and their experiments' keys: editing a
+figure's drawing code (or the shared style) re-renders it without re-running any experiment;
+editing an experiment's code changes that experiment's key, so both are recomputed. A figure is
+never stored if its drawing code changed on disk since this process imported it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from ganbook.engine.claims import ClaimFailedError, ClaimOutcome, outcomes_for
+from ganbook.engine.executors import obtain
+from ganbook.engine.figures import FigureSpec, figure_names, get_figure
+from ganbook.engine.fingerprint import module_closure, source_fingerprint
+from ganbook.engine.freshness import StaleCodeError, stale_modules
+from ganbook.engine.registry import experiment_names, get_experiment
+from ganbook.engine.result import ExperimentResult
+from ganbook.engine.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, RunRecord
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A figure file in the cache, with the results and records of the experiments it drew on."""
+
+    spec: FigureSpec
+    path: Path
+    results: dict[str, ExperimentResult]
+    records: dict[str, RunRecord]
+    rendered: bool
+
+
+def figure_key(spec: FigureSpec, experiment_keys: Mapping[str, str]) -> str:
+    """The cache key of figure ``spec`` drawn from experiments with these keys."""
+    payload = {
+        "figure": spec.name,
+        "format": spec.format,
+        "source": source_fingerprint(spec.module),
+        "matplotlib": version("matplotlib"),
+        "experiments": {name: experiment_keys[name] for name in sorted(spec.experiments)},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def figure_path(cache_dir: Path, spec: FigureSpec, key: str) -> Path:
+    """The file of figure ``spec`` with key ``key`` in the cache."""
+    return Path(cache_dir) / "figures" / f"{spec.name}-{key[:24]}.{spec.format}"
+
+
+def render_figure(
+    name: str,
+    *,
+    profile: str = "standard",
+    device: str = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+) -> RenderedFigure:
+    """Obtain the experiments of figure ``name`` (misses in a worker), then render or read it."""
+    spec = get_figure(name)
+    obtained = obtain(
+        list(spec.experiments),
+        workers=1,
+        profile=profile,
+        device=device,
+        cache_dir=cache_dir,
+        threads=threads,
+    )
+    results = {e: obtained[e][0] for e in spec.experiments}
+    records = {e: obtained[e][1] for e in spec.experiments}
+    return _render(spec, results, records, Path(cache_dir))
+
+
+def _render(
+    spec: FigureSpec,
+    results: dict[str, ExperimentResult],
+    records: dict[str, RunRecord],
+    cache_dir: Path,
+) -> RenderedFigure:
+    """Draw ``spec`` from results already in hand, or find its file in the cache."""
+    from ganbook.figures.style import book_style, figure_bytes
+    from ganbook.training.atomic import atomic_write
+
+    key = figure_key(spec, {name: record.key for name, record in records.items()})
+    path = figure_path(cache_dir, spec, key)
+    if path.exists() and path.stat().st_size > 0:
+        return RenderedFigure(spec, path, results, records, rendered=False)
+    with book_style():
+        drawn = spec.draw(results)
+        data = drawn if isinstance(drawn, bytes) else figure_bytes(drawn, spec.format)
+    stale = stale_modules(module_closure(spec.module))
+    if stale:
+        raise StaleCodeError(
+            f"the code of {', '.join(stale)} changed on disk since this process imported it: "
+            f"figure {spec.name!r} is not stored under the new code's key; build again"
+        )
+    atomic_write(path, lambda stream: stream.write(data))
+    return RenderedFigure(spec, path, results, records, rendered=True)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the book a partial build makes: some chapters, their figures and experiments."""
+
+    chapters: tuple[str, ...]
+    figures: frozenset[str]
+    experiments: frozenset[str]
+
+
+def chapter_scope(
+    slugs: Iterable[str],
+    *,
+    cited_figures: Iterable[str] = (),
+    cited_experiments: Iterable[str] = (),
+) -> Scope:
+    """What the chapters ``slugs`` show, and the experiments it takes.
+
+    A chapter owns the figures and experiments its package registered (their ``module`` lies in
+    ``Chapter.package``); its scope adds the experiments those figures draw from, and what its
+    page's directives name (``cited_figures``, ``cited_experiments``; unknown names are left to
+    the page, which reports them). ``ValueError`` listing the chapters for an unknown slug.
+    """
+    from ganbook.book import get_chapter
+
+    chapters = tuple(get_chapter(slug) for slug in slugs)
+    packages = tuple(chapter.package + "." for chapter in chapters)
+    known_figures, known_experiments = set(figure_names()), set(experiment_names())
+    figures = {n for n in known_figures if get_figure(n).module.startswith(packages)}
+    figures |= known_figures & set(cited_figures)
+    experiments = {n for n in known_experiments if get_experiment(n).module.startswith(packages)}
+    experiments |= known_experiments & set(cited_experiments)
+    experiments |= {e for name in figures for e in get_figure(name).experiments}
+    return Scope(tuple(c.slug for c in chapters), frozenset(figures), frozenset(experiments))
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    """Everything the site shows: each experiment's result and record, each rendered figure."""
+
+    results: dict[str, ExperimentResult]
+    records: dict[str, RunRecord]
+    figures: dict[str, RenderedFigure]
+    outcomes: list[ClaimOutcome]
+
+
+def build_all(
+    *,
+    profile: str = "standard",
+    device: str = "auto",
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+    threads: int = DEFAULT_THREADS,
+    report: Callable[[str], None] = lambda _line: None,
+    only: str | None = None,
+    check: bool = True,
+    workers: int = 2,
+    scope: Scope | None = None,
+    executor: str = "local",
+    address: str | None = None,
+) -> BuildOutput:
+    """Run every registered experiment, then render every registered figure, through the cache.
+
+    ``report`` receives one line per experiment (cache hit or computed, seconds taken, claims
+    checked) and one per figure (rendered or cache hit). Every claim about an experiment
+    (:mod:`ganbook.engine.claims`) is checked before anything is drawn from it. With
+    ``only``, just the figures whose names start with it are built, with their experiments;
+    with ``scope`` (`chapter_scope`), just that part of the book.
+    Every claim is checked before anything is drawn; with ``check`` (the default) any broken
+    claim raises `ClaimFailedError` listing all of them, otherwise the outcomes are returned.
+    The experiments missing from the cache, and what they need, are computed by ``executor``
+    (`ganbook.engine.executors`: ``local``, ``workers`` fresh ``spawn`` processes, or ``ray`` at
+    ``address``), never in this process, so the code that runs is the code on disk; the results
+    are the same bits as a serial run, since each experiment pins its own threads.
+    """
+    options = {"profile": profile, "device": device, "cache_dir": cache_dir, "threads": threads}
+    results, records, figures, outcomes = {}, {}, {}, []
+    chosen = [
+        name
+        for name in figure_names()
+        if (only is None or name.startswith(only)) and (scope is None or name in scope.figures)
+    ]
+    needed = {exp for name in chosen for exp in get_figure(name).experiments}
+    names = [
+        n
+        for n in experiment_names()
+        if (only is None or n in needed) and (scope is None or n in scope.experiments)
+    ]
+    obtained = obtain(
+        names, executor=executor, workers=workers, address=address, report=report, **options
+    )
+    for name in names:
+        results[name], records[name] = obtained[name]
+        checked = outcomes_for(name, results[name], profile)
+        outcomes += checked
+        state = "cache hit" if records[name].hit else "computed"
+        broken = sum(not o.held for o in checked)
+        report(
+            f"experiment {name}: {state} in {records[name].seconds:.2f} s, "
+            f"{len(checked)} claim{'s' if len(checked) != 1 else ''} checked"
+            + (f", {broken} BROKE" if broken else "")
+        )
+    broken = [o for o in outcomes if not o.held]
+    if broken and check:
+        lines = "\n".join(o.describe() for o in broken)
+        raise ClaimFailedError(f"{len(broken)} of {len(outcomes)} claims broke:\n{lines}")
+    for name in chosen:
+        spec = get_figure(name)
+        drawn_from = {e: results[e] for e in spec.experiments}
+        keys = {e: records[e] for e in spec.experiments}
+        figures[name] = _render(spec, drawn_from, keys, Path(cache_dir))
+        report(f"figure {name}: {'rendered' if figures[name].rendered else 'cache hit'}")
+    return BuildOutput(results, records, figures, outcomes)
