@@ -7,7 +7,7 @@ content-addressed cache, computing every miss in fresh worker processes or as Ra
 """
 
 # First: record the source of every ganbook module as it is imported (see the module).
-from ganbook.engine import freshness
+from ganbook.engine import freshness as _freshness  # noqa: F401
 from ganbook.engine.build import BuildOutput, RenderedFigure, build_all, render_figure
 from ganbook.engine.claims import (
     ClaimFailedError,
@@ -54,7 +54,6 @@ __all__ = [
     "experiment_names",
     "figure",
     "figure_names",
-    "freshness",
     "get_experiment",
     "get_figure",
     "grid_names",
