@@ -30,7 +30,7 @@ setup: $(STAMP) $(NODE_STAMP)
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
 
 site: setup
 	$(BIN)/mkdocs build --strict

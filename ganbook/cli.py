@@ -9,20 +9,32 @@ Usage::
     ganbook claims [--seed-offset N] [--only EXPERIMENT] [--profile P] [--threads T] [--list]
     ganbook cache prune [--cache-dir DIR] [--dry-run] [--drop-offsets]
 
+    ganbook train DATASET --loss LOSS --steps N --seed S --out DIR [--overwrite | --resume]
+                  [--device D] [--threads T] [--dry-run]
+
 The commands that compute (run, figures, chapter, claims) take ``--executor local|ray``
 (``--address`` of a Ray cluster; none starts a local one) and ``--workers W`` (local processes).
-    ganbook train DATASET --loss LOSS --steps N --seed S --out DIR [--device D] [--dry-run]
+
+Every failure is one line on standard error, ``ganbook: error: …``, and no traceback: exit status
+2 for a bad argument (an unknown name, a value out of range), 1 for what went wrong while working
+(a disk that is read-only or full, a claim that broke, a diverged run), 130 for Ctrl-C (``ganbook:
+interrupted``; every file is written through a temporary name, so nothing is left half-written)
+and 141 when the reader of the output went away (``ganbook list | head``). ``GANBOOK_DEBUG=1``
+shows the traceback of an unexpected error.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from ganbook.apps.train_cli import add_train_command, run_train
-from ganbook.devices import DEVICE_CHOICES
+from ganbook.devices import DEVICE_CHOICES, resolve_device
 from ganbook.engine import (
     PROFILES,
     experiment_names,
@@ -31,21 +43,45 @@ from ganbook.engine import (
     get_figure,
 )
 from ganbook.engine.build import RenderedFigure, build_all, chapter_scope
+from ganbook.engine.claims import ClaimFailedError
 from ganbook.engine.executors import EXECUTORS, obtain
 from ganbook.engine.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS
 from ganbook.training.atomic import atomic_write
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an int of at least 1 (``--threads``, ``--workers``).
+
+    Examples
+    --------
+    >>> positive_int("2")
+    2
+    >>> positive_int("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be at least 1, got 0
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an int, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=PROFILES, default="standard")
     parser.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)}")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--threads", type=positive_int, default=DEFAULT_THREADS)
 
 
 def _add_executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--executor", choices=EXECUTORS, default="local")
-    parser.add_argument("--workers", type=int, default=2, help="local processes for cache misses")
+    parser.add_argument(
+        "--workers", type=positive_int, default=2, help="local processes for cache misses"
+    )
     parser.add_argument("--address", default=None, help="Ray cluster (default: start a local one)")
 
 
@@ -136,7 +172,37 @@ def _run(args: argparse.Namespace) -> None:
         print(f"  {key} = {value}")
 
 
+def _matching_figures(prefix: str | None) -> None:
+    """Refuse an ``--only`` that no figure name starts with, listing the names."""
+    names = figure_names()
+    if prefix is None or any(name.startswith(prefix) for name in names):
+        return
+    near = difflib.get_close_matches(prefix, names, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(near)}? " if near else ""
+    raise ValueError(
+        f"--only {prefix!r} matches no figure name; {hint}the figures are: {', '.join(names)}"
+    )
+
+
+def ensure_writable_dir(directory: Path) -> None:
+    """Create ``directory`` if needed and prove it takes a file, before any work is done.
+
+    Raises
+    ------
+    OSError
+        When it is a file, sits in a read-only place or on a full disk (named in the message).
+    """
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(f"{directory} exists and is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-", delete=True) as probe:
+        probe.write(b"x")
+        probe.flush()
+
+
 def _figures(args: argparse.Namespace) -> None:
+    _matching_figures(args.only)
+    ensure_writable_dir(args.out)
     built = build_all(
         profile=args.profile,
         device=args.device,
@@ -167,6 +233,8 @@ def _chapter(args: argparse.Namespace) -> int:
     from ganbook.site.markup import names_in
 
     chapter = get_chapter(args.slug)
+    out = args.out or args.cache_dir / "chapters" / chapter.slug
+    ensure_writable_dir(out)
     page = args.docs_dir / f"{chapter.page}.md"
     text = page.read_text(encoding="utf-8") if page.is_file() else ""
     scope = chapter_scope(
@@ -184,7 +252,6 @@ def _chapter(args: argparse.Namespace) -> int:
         scope=scope,
         **_executor(args),
     )
-    out = args.out or args.cache_dir / "chapters" / chapter.slug
     written = _write_figures(built.figures.values(), out)
     print(f"{len(written)} figures of {chapter.slug} in {out}:")
     for path in written:
@@ -247,20 +314,75 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``ganbook`` console script; returns the exit status."""
-    args = build_parser().parse_args(argv)
+def _os_error_line(error: OSError) -> str:
+    """``[Errno 30] Read-only file system: 'x'`` as ``cannot write x: Read-only file system``."""
+    if error.filename is None or error.strerror is None:
+        return str(error)
+    target = f"{error.filename} -> {error.filename2}" if error.filename2 else error.filename
+    return f"{target}: {error.strerror}"
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "train":
         return run_train(args)
-    try:
-        if args.command == "claims":
-            return _claims(args)
-        if args.command == "chapter":
-            return _chapter(args)
-        if args.command == "cache":
-            return _cache(args)
-        {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
-    except (ValueError, TypeError, RuntimeError) as error:
-        print(f"ganbook: error: {error}", file=sys.stderr)
-        return 2
+    if getattr(args, "device", None) is not None:
+        resolve_device(args.device)  # an absent or unknown device, before any work is done
+    if args.command == "claims":
+        return _claims(args)
+    if args.command == "chapter":
+        return _chapter(args)
+    if args.command == "cache":
+        return _cache(args)
+    {"list": lambda _: _list(), "run": _run, "figures": _figures}[args.command](args)
     return 0
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's StringIO): nothing to flush
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ganbook`` console script; returns the exit status.
+
+    Returns 0 on success, 1 when the work failed (an ``OSError``, a broken claim, a diverged
+    run), 2 for a bad argument, 130 after Ctrl-C and 141 when standard output was closed; every
+    failure prints one ``ganbook: error: …`` line on standard error and no traceback.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        status = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at exit
+        return status
+    except (ValueError, TypeError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"ganbook: error: {message}", file=sys.stderr)
+        return 2
+    except ClaimFailedError as error:
+        print(f"ganbook: error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141
+    except OSError as error:
+        print(f"ganbook: error: {_os_error_line(error)}", file=sys.stderr)
+        return 1
+    except RuntimeError as error:
+        print(f"ganbook: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ganbook: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get("GANBOOK_DEBUG"):
+            raise
+        print(
+            f"ganbook: error: unexpected {type(error).__name__}: {error} "
+            "(GANBOOK_DEBUG=1 shows the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -75,3 +77,17 @@ def test_resuming_past_the_last_step_is_refused(tmp_path):
     train(*players(), ring, _steps(CONFIG, 4), progress=False, checkpoint=tmp_path / "c.pt")
     with pytest.raises(ValueError, match="step 4"):
         train(*players(), ring, _steps(CONFIG, 3), progress=False, resume_from=tmp_path / "c.pt")
+
+
+def test_a_checkpoint_records_the_dataset_and_the_players(tmp_path):
+    path = tmp_path / "c.pt"
+    train(*players(), ring, _steps(CONFIG, 2), progress=False, checkpoint=path, dataset="ring")
+    content = load_checkpoint(path)
+    assert content["dataset"] == "ring"
+    models = json.loads(content["models"])
+    assert models["generator"]["class"] == "MLPGenerator"
+    assert models["discriminator"]["class"] == "MLPDiscriminator"
+    state = players()[0].state_dict()
+    assert models["generator"]["state"] == {k: list(v.shape) for k, v in state.items()}
+    with pytest.raises(ValueError, match="dataset 'ring', this run trains on None"):
+        train(*players(), ring, CONFIG, progress=False, resume_from=path)

@@ -4,12 +4,22 @@ Figures are cached under a key of their drawing code and their experiments' keys
 figure's drawing code (or the shared style) re-renders it without re-running any experiment;
 editing an experiment's code changes that experiment's key, so both are recomputed. A figure is
 never stored if its drawing code changed on disk since this process imported it.
+
+A figure file in the cache (``figures/NAME-KEY.svg``) has a digest beside it
+(``NAME-KEY.svg.sha256``, in ``sha256sum``'s format), written after the figure, each atomically.
+A figure is served from the cache only when its bytes match that digest: a truncated or edited
+file is discarded with one warning and re-rendered, and one without a digest (an older cache, or
+a write that was interrupted in between) is re-rendered quietly. A figure that the cache cannot
+store (read-only, full) is written to a temporary folder instead, with one warning, so that the
+build goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -21,8 +31,19 @@ from ganbook.engine.figures import FigureSpec, figure_names, get_figure
 from ganbook.engine.fingerprint import module_closure, source_fingerprint
 from ganbook.engine.freshness import StaleCodeError, stale_modules
 from ganbook.engine.registry import experiment_names, get_experiment
-from ganbook.engine.result import ExperimentResult
+from ganbook.engine.result import (
+    ExperimentResult,
+    discard_path,
+    remove_path,
+    sha256_bytes,
+    write_file_atomically,
+)
 from ganbook.engine.runner import DEFAULT_CACHE_DIR, DEFAULT_THREADS, RunRecord
+
+DIGEST_SUFFIX = ".sha256"
+"""The digest of ``figures/NAME-KEY.svg`` is ``figures/NAME-KEY.svg.sha256``."""
+log = logging.getLogger("mkdocs.plugins.ganbook")
+_fallback_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,72 @@ def figure_key(spec: FigureSpec, experiment_keys: Mapping[str, str]) -> str:
 def figure_path(cache_dir: Path, spec: FigureSpec, key: str) -> Path:
     """The file of figure ``spec`` with key ``key`` in the cache."""
     return Path(cache_dir) / "figures" / f"{spec.name}-{key[:24]}.{spec.format}"
+
+
+def figure_digest_path(path: Path) -> Path:
+    """The file that records the SHA-256 of the cached figure ``path``."""
+    path = Path(path)
+    return path.with_name(path.name + DIGEST_SUFFIX)
+
+
+def cached_figure_is_valid(name: str, path: Path) -> bool:
+    """Whether the cached figure file ``path`` (of figure ``name``) can be served.
+
+    It can when it is a file whose bytes match its recorded digest. One that does not match (or
+    cannot be read) is discarded with one warning line; one without a digest silently. Both are
+    then re-rendered by the caller.
+    """
+    path = Path(path)
+    digest_path = figure_digest_path(path)
+    if not path.exists() and not path.is_symlink():
+        return False
+    try:
+        recorded = digest_path.read_text(encoding="ascii").split()
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as error:
+        reason = f"cannot read {digest_path}: {error}"
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = f"cannot read {path}: {error}"
+        else:
+            if recorded and recorded[0] == sha256_bytes(data):
+                return True
+            reason = f"{path} does not match its recorded digest"
+    log.warning("ganbook: discarding cached figure %s: %s", name, reason)
+    discard_path(path)
+    discard_path(digest_path)
+    return False
+
+
+def _store_figure(spec: FigureSpec, path: Path, data: bytes) -> Path:
+    """Write ``data`` to the cache at ``path``, then its digest; return where the figure is.
+
+    Where the cache cannot be written (read-only, full), the figure goes to a temporary folder
+    of this process instead (one warning line), and that path is returned.
+    """
+    global _fallback_dir
+    try:
+        if path.is_dir() and not path.is_symlink():
+            discard_path(path)
+        write_file_atomically(path, data)
+        digest = f"{sha256_bytes(data)}  {path.name}\n".encode("ascii")
+        write_file_atomically(figure_digest_path(path), digest)
+        return path
+    except OSError as error:
+        remove_path(figure_digest_path(path))
+        if _fallback_dir is None or not _fallback_dir.is_dir():
+            _fallback_dir = Path(tempfile.mkdtemp(prefix="ganbook-figures-"))
+        fallback = write_file_atomically(_fallback_dir / path.name, data)
+        log.warning(
+            "ganbook: figure %s was rendered but not stored in the cache (%s); using %s",
+            spec.name,
+            error,
+            fallback,
+        )
+        return fallback
 
 
 def render_figure(
@@ -84,11 +171,10 @@ def _render(
 ) -> RenderedFigure:
     """Draw ``spec`` from results already in hand, or find its file in the cache."""
     from ganbook.figures.style import book_style, figure_bytes
-    from ganbook.training.atomic import atomic_write
 
     key = figure_key(spec, {name: record.key for name, record in records.items()})
     path = figure_path(cache_dir, spec, key)
-    if path.exists() and path.stat().st_size > 0:
+    if cached_figure_is_valid(spec.name, path):
         return RenderedFigure(spec, path, results, records, rendered=False)
     with book_style():
         drawn = spec.draw(results)
@@ -99,7 +185,7 @@ def _render(
             f"the code of {', '.join(stale)} changed on disk since this process imported it: "
             f"figure {spec.name!r} is not stored under the new code's key; build again"
         )
-    atomic_write(path, lambda stream: stream.write(data))
+    path = _store_figure(spec, path, data)
     return RenderedFigure(spec, path, results, records, rendered=True)
 
 

@@ -15,15 +15,15 @@ Nothing outside ``CACHE_DIR/experiments`` and ``CACHE_DIR/figures`` is touched.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ganbook.engine.build import DIGEST_SUFFIX
 from ganbook.engine.registry import experiment_names
-from ganbook.engine.result import RESULT_FILE
-from ganbook.engine.runner import RunOptions, experiment_keys
+from ganbook.engine.result import CorruptResultError, is_stale, read_record
+from ganbook.engine.runner import RunOptions, check_cache_dir, experiment_keys
 
 Coordinates = tuple[str, str, int, int]
 """``(profile, device kind, threads, seed offset)``: what an entry was computed for."""
@@ -50,14 +50,13 @@ def _size(path: Path) -> int:
 
 
 def _coordinates(entry: Path) -> tuple[str, Coordinates] | None:
-    """The experiment and coordinates an entry records, or None if it cannot be read."""
+    """The experiment and coordinates an entry records, or None if it cannot be trusted."""
     try:
-        record = json.loads((entry / RESULT_FILE).read_text())
-        meta = record["meta"]
+        meta = read_record(entry)["meta"]
         device = "cpu" if meta["device"] == "any" else meta["device"]
         coords = (meta["profile"], device, int(meta["threads"]), int(meta["seed_offset"]))
-        return meta["experiment"], coords
-    except (OSError, ValueError, KeyError, TypeError):
+        return str(meta["experiment"]), coords
+    except (CorruptResultError, KeyError, TypeError, ValueError):
         return None
 
 
@@ -98,8 +97,15 @@ def prune_cache(
     """Remove the entries of ``cache_dir`` that the current book no longer reaches (see above).
 
     ``report`` gets one line per entry removed (``would remove`` in a dry run) and a summary.
+
+    Raises
+    ------
+    ganbook.engine.runner.CacheDirectoryError
+        For a ``cache_dir`` that is a file, or lies below one (an ``OSError`` and a
+        ``ValueError``).
     """
     cache_dir = Path(cache_dir)
+    check_cache_dir(cache_dir)
     outcome = PruneReport(dry_run=dry_run)
     keys = _Keys(cache_dir)
     known = set(keys.names)
@@ -107,7 +113,11 @@ def prune_cache(
     doomed: list[Path] = []
     experiments = cache_dir / "experiments"
     for entry in sorted(experiments.iterdir()) if experiments.is_dir() else ():
-        found = None if entry.name.startswith(".") else _coordinates(entry)
+        if entry.name.startswith("."):
+            if is_stale(entry):
+                doomed.append(entry)  # a leftover; a recent one may be a write in progress
+            continue
+        found = _coordinates(entry)
         reachable = False
         if found is not None and found[0] in known and (keep_offsets or found[1][3] == 0):
             name, coords = found
@@ -120,18 +130,28 @@ def prune_cache(
             doomed.append(entry)
     figures = cache_dir / "figures"
     wanted = set().union(*(keys.figure_files(c) for c in kept_coords)) if kept_coords else set()
-    for path in sorted(figures.iterdir()) if figures.is_dir() else ():
-        if path.name in wanted and path.is_file():
+    present = sorted(figures.iterdir()) if figures.is_dir() else []
+    names = {path.name for path in present}
+    for path in present:
+        if path.name.startswith("."):
+            if is_stale(path):
+                doomed.append(path)
+        elif path.name.endswith(DIGEST_SUFFIX) and path.name[: -len(DIGEST_SUFFIX)] in names:
+            continue  # goes or stays with its figure
+        elif path.name in wanted and path.is_file():
             outcome.kept += 1
         else:
             doomed.append(path)
     verb = "would remove" if dry_run else "removed"
     for path in doomed:
-        size = _size(path)
-        if not dry_run and path.is_dir():
-            shutil.rmtree(path)
-        elif not dry_run:
-            path.unlink()
+        digest = path.with_name(path.name + DIGEST_SUFFIX)
+        together = [path, digest] if path.parent == figures and digest.is_file() else [path]
+        size = sum(_size(p) for p in together)
+        for part in together if not dry_run else ():
+            if part.is_dir() and not part.is_symlink():
+                shutil.rmtree(part)
+            else:
+                part.unlink(missing_ok=True)
         outcome.removed.append((path, size))
         report(f"{verb} {path.relative_to(cache_dir)} ({_human(size)})")
     report(
@@ -143,8 +163,8 @@ def prune_cache(
 
 def _stored_key(entry: Path) -> str | None:
     try:
-        return json.loads((entry / RESULT_FILE).read_text()).get("key")
-    except (OSError, ValueError):
+        return read_record(entry).get("key")
+    except CorruptResultError:
         return None
 
 

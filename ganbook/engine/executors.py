@@ -41,6 +41,7 @@ from ganbook.engine.runner import (
     compute_result,
     dependency_order,
     experiment_keys,
+    open_cache,
     read_entry,
     store_result,
 )
@@ -80,6 +81,7 @@ class _Collector:
         self.done: Obtained = {}
 
     def add(self, result: ExperimentResult, record: RunRecord) -> None:
+        # a result the cache cannot store (read-only, full) is used all the same, with a warning
         store_result(result, record, self.options.cache_dir)
         if record.key != self.keys[record.name]:
             raise StaleCodeError(
@@ -203,13 +205,23 @@ def obtain(
     Raises
     ------
     ValueError
-        For an unknown executor, experiment or need, or needs that form a cycle.
+        For an unknown executor, experiment or need, needs that form a cycle, ``workers`` or
+        ``threads`` below 1; all before anything runs.
+    ganbook.engine.runner.CacheDirectoryError
+        For a cache directory that is a file (an ``OSError`` and a ``ValueError``), before
+        anything runs.
     RuntimeError
         For ``executor="ray"`` without Ray installed (naming ``pip install ganbook[ray]``).
+
+    Notes
+    -----
+    A computed result that the cache cannot store (read-only, full) is returned all the same,
+    with one warning (`ganbook.engine.runner.store_result`).
     """
     require_choice("executor", executor, EXECUTORS)
     workers = require_positive_int("workers", workers)
     options = RunOptions(profile, str(device), Path(cache_dir), threads, seed_offset)
+    open_cache(options.cache_dir)
     if executor == "local":
         where = f"in {workers} worker process{'es' if workers > 1 else ''}"
         return _obtain(names, options, force, report, where, lambda *job: _run_local(*job, workers))

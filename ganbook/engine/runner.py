@@ -4,7 +4,14 @@ The key of a result hashes what can change it, and nothing else: the experiment'
 parameters and profile, its seed, the *semantic* source closure of the code it runs
 (`ganbook.engine.fingerprint`), the keys of the experiments it needs, the thread count, the
 device kind and the versions of Python, torch, numpy, scipy, POT and scikit-learn. A hit is read
-back; a miss, or an entry that is corrupt or foreign, is recomputed and stored atomically.
+back; a miss, or an entry that is corrupt or foreign, is recomputed and stored atomically
+(`ganbook.engine.result`: every entry is verified whole, against a digest of its record and a
+hash of its arrays, before it is served).
+
+A cache that cannot be written (read-only, full) does not lose a computation: the result is
+computed, returned and used, with one warning that it was not stored (`store_result`); a cache
+where everything is a hit needs no write at all. A cache directory that is a file, or lies below
+one, is refused before anything is computed (`open_cache`, a `CacheDirectoryError`).
 
 `run_experiment` computes in this process (the serial path, used by the workers and the tests);
 the build computes its misses through an executor (`ganbook.engine.executors`), in fresh worker
@@ -17,8 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import platform
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -47,8 +54,11 @@ from ganbook.engine.result import (
     RESULT_FILE,
     CorruptResultError,
     ExperimentResult,
+    OutdatedResultError,
+    discard_path,
     load_result,
     save_result,
+    sweep_stale,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +69,10 @@ DEFAULT_THREADS = 2
 LIBRARIES = ("torch", "numpy", "scipy", "POT", "scikit-learn")
 """The distributions whose versions are part of every key (their arithmetic is in the results)."""
 log = logging.getLogger("mkdocs.plugins.ganbook")
+
+
+class CacheDirectoryError(NotADirectoryError, ValueError):
+    """The cache directory is a file, or lies below one (an ``OSError`` and a ``ValueError``)."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +99,17 @@ class RunOptions:
     cache_dir : path
         Root of the cache; entries live in ``cache_dir/experiments``.
     threads : int
-        CPU threads for torch, pinned during the run (results depend on it).
+        CPU threads for torch, pinned during the run (results depend on it); at least 1.
     seed_offset : int
         Shift every seed by this much (the reseed check); 0 runs the published seeds.
+
+    Raises
+    ------
+    ValueError
+        For an unknown profile or device, ``threads`` below 1 or a negative ``seed_offset``,
+        before anything runs.
+    TypeError
+        For a ``threads`` that is not an int.
     """
 
     profile: str = "standard"
@@ -222,17 +244,85 @@ def entry_path(cache_dir: Path, name: str, key: str) -> Path:
     return Path(cache_dir) / "experiments" / f"{name}-{key[:24]}"
 
 
+def _first_existing(path: Path) -> Path | None:
+    for candidate in (path, *path.parents):
+        try:
+            candidate.stat()
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+def check_cache_dir(cache_dir: str | Path) -> Path:
+    """``cache_dir`` as a path, if it can hold a cache (it need not exist yet).
+
+    Raises
+    ------
+    CacheDirectoryError
+        When ``cache_dir``, or its ``experiments`` or ``figures`` folder, or the nearest existing
+        folder above it, is not a directory (the message names the paths).
+    """
+    cache_dir = Path(cache_dir)
+    for path in (cache_dir / "experiments", cache_dir / "figures"):
+        if os.path.lexists(path) and not path.is_dir():
+            raise CacheDirectoryError(
+                f"cache directory {cache_dir} cannot be used: {path} is not a directory"
+            )
+    existing = _first_existing(cache_dir)
+    if existing is not None and not existing.is_dir():
+        where = "is a file" if existing == cache_dir else f"lies below the file {existing}"
+        raise CacheDirectoryError(f"cache directory {cache_dir} is not a directory: it {where}")
+    return cache_dir
+
+
+def open_cache(cache_dir: str | Path) -> Path:
+    """Check ``cache_dir`` (`check_cache_dir`) and sweep its stale staging leftovers.
+
+    Called before anything is computed, so that a cache directory given by mistake fails at
+    once, not after a long computation. Leftovers of interrupted writes
+    (`ganbook.engine.result.is_stale`) are removed where the cache can be written; a read-only
+    cache is fine.
+    """
+    cache_dir = check_cache_dir(cache_dir)
+    for folder in ("experiments", "figures"):
+        sweep_stale(cache_dir / folder)
+    return cache_dir
+
+
 def read_entry(name: str, key: str, cache_dir: Path) -> ExperimentResult | None:
-    """The cached result of ``name`` under ``key``, or None; a corrupt entry is discarded."""
+    """The cached result of ``name`` under ``key``, or None when there is none to trust.
+
+    An entry that does not verify (`load_result`) is discarded with one warning line
+    (``ganbook: discarding cache entry of NAME: reason``); one of an older format silently.
+    Where it cannot be removed (a read-only cache) it stays, and is recomputed in memory.
+    """
     path = entry_path(cache_dir, name, key)
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
+    for attempt in range(2):
+        before = _identity(path)
+        try:
+            return load_result(path, key)
+        except OutdatedResultError as error:
+            log.info("ganbook: recomputing cache entry of %s: %s", name, error)
+            discard_path(path)
+            return None
+        except CorruptResultError as error:
+            if attempt == 0 and _identity(path) != before:
+                continue  # a concurrent writer swapped the entry while it was read: read again
+            log.warning("ganbook: discarding cache entry of %s: %s", name, error)
+            discard_path(path)
+            return None
+    return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        return load_result(path, key)
-    except CorruptResultError as error:
-        log.warning("ganbook: discarding cache entry of %s: %s", name, error)
-        shutil.rmtree(path, ignore_errors=True)
+        stat = path.lstat()
+    except OSError:
         return None
+    return stat.st_dev, stat.st_ino
 
 
 def is_cached(
@@ -303,9 +393,24 @@ def compute_result(
     return result, RunRecord(name, key, False, seconds)
 
 
-def store_result(result: ExperimentResult, record: RunRecord, cache_dir: Path) -> None:
-    """Write a computed result into the cache under its record's key (atomically)."""
-    save_result(result, entry_path(cache_dir, record.name, record.key), record.key)
+def store_result(result: ExperimentResult, record: RunRecord, cache_dir: Path) -> bool:
+    """Write a computed result into the cache under its record's key (atomically).
+
+    Returns whether it was stored. Where the file system refuses (a read-only or full cache),
+    the computation is not lost: one warning line names the experiment, the cache and the
+    reason, and the caller goes on with the result in memory.
+    """
+    try:
+        save_result(result, entry_path(cache_dir, record.name, record.key), record.key)
+    except OSError as error:
+        log.warning(
+            "ganbook: the result of %s was computed but not stored in the cache %s: %s",
+            record.name,
+            cache_dir,
+            error,
+        )
+        return False
+    return True
 
 
 def run_experiment(
@@ -335,8 +440,21 @@ def run_experiment(
     Returns
     -------
     (ExperimentResult, RunRecord)
+
+    Raises
+    ------
+    ValueError
+        For an unknown experiment, profile or device, or ``threads`` below 1 (`RunOptions`);
+        `CacheDirectoryError` (also an ``OSError``) for a cache directory that is a file.
+        All before anything is computed.
+
+    Notes
+    -----
+    A result that cannot be stored (a read-only or full cache) is returned all the same, with
+    a warning (`store_result`).
     """
     options = RunOptions(profile, str(device), Path(cache_dir), threads, seed_offset)
+    open_cache(options.cache_dir)
     keys = experiment_keys([name], options)
     results: dict[str, ExperimentResult] = {}
     record = None

@@ -20,13 +20,29 @@ A build whose code, options and machine are those of an earlier one reads that b
 build goes through the engine (`ganbook.engine.build_all`), which recomputes only what changed.
 With ``only``, the engine computes just those chapters' experiments; every other figure, result
 and claim marker of the site is a placeholder that says so, never an older build's figure.
+
+Errors: every exception raised in one of the plugin's hooks reaches MkDocs as a one-line
+``PluginError`` (which MkDocs prints without a traceback) that names what failed: the page and
+line of a directive (`ganbook.site.markup`), the figure or experiment a directive names, or
+the cache directory for an ``OSError`` (a ``cache_dir`` that is a file, read-only, or full). A
+``cache_dir`` that is not a directory is refused in ``on_config``, before anything is computed;
+a read-only one that holds everything the build needs still builds (the snapshot is then not
+stored, which only makes the next build slower).
+
+Offline: the pages and scripts that the build ships carry no loader for code of another host
+(`ganbook.site.offline`).
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import logging
+import os
 import re
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -55,6 +71,12 @@ from ganbook.site.notebooks import (
     package_fingerprint,
     strip_mathjax2,
 )
+from ganbook.site.offline import (
+    names_a_cdn,
+    scrub_cdn_urls,
+    strip_remote_scripts,
+    without_source_map,
+)
 from ganbook.site.snapshot import (
     FigureView,
     SiteSnapshot,
@@ -64,6 +86,117 @@ from ganbook.site.snapshot import (
 )
 
 log = logging.getLogger("mkdocs.plugins.ganbook")
+SCRIPT_SUFFIXES = (".js", ".mjs")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` on one line: its lines, stripped, joined by ``"; "``.
+
+    Examples
+    --------
+    >>> one_line("2 claims broke:\n  a.b: x\n  c.d: y")
+    '2 claims broke: a.b: x; c.d: y'
+    """
+    joined = ""
+    for line in (line.strip() for line in str(text).splitlines()):
+        if line:
+            joined += (" " if joined.endswith(":") else "; " if joined else "") + line
+    return joined
+
+
+def describe(error: BaseException) -> str:
+    """One line about ``error``: its message, with its type unless it is a usual one.
+
+    ``ValueError``, ``TypeError``, ``RuntimeError`` and ``AssertionError`` (the errors ganbook
+    raises on purpose) give their message; an ``OSError`` its reason and the path(s); any other
+    exception its type and message, and where in ganbook it was raised, if it was.
+
+    Examples
+    --------
+    >>> describe(ValueError("threads must be at least 1"))
+    'threads must be at least 1'
+    >>> describe(NotADirectoryError(20, "Not a directory", "/c/experiments"))
+    "Not a directory: '/c/experiments'"
+    >>> describe(KeyError("w1"))
+    "KeyError: 'w1'"
+    """
+    if isinstance(error, OSError) and error.strerror:
+        paths = [repr(str(p)) for p in (error.filename, error.filename2) if p is not None]
+        return one_line(f"{error.strerror}: {' -> '.join(paths)}" if paths else error.strerror)
+    if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str):
+        message = error.args[0]
+        usual = " " in message  # a sentence, as ganbook raises it, not a bare missing key
+        return one_line(message if usual else f"KeyError: {message!r}" + _raised_at(error))
+    text = one_line(str(error)) or "(no message)"
+    if isinstance(error, (ValueError, TypeError, RuntimeError, AssertionError)):
+        return text
+    return f"{type(error).__name__}: {text}{_raised_at(error)}"
+
+
+def _raised_at(error: BaseException) -> str:
+    """`` (at ganbook/….py:LINE)``: the innermost frame of the ganbook package, if any."""
+    root = Path(__file__).resolve().parents[1]
+    place = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = Path(frame.filename)
+        if path.is_relative_to(root) and path.parent.name != "site":
+            place = f" (at {path.relative_to(root.parent).as_posix()}:{frame.lineno})"
+    return place
+
+
+def reported(what: str | Callable[[dict], str]):
+    """Make a hook turn any exception but ``PluginError`` into one that names ``what``.
+
+    ``what`` says what was being done (``reading the configuration``); a callable gets the
+    hook's arguments by name (``self`` included) and returns it (``page part-2/wgan-gp.md``).
+    MkDocs prints a ``PluginError`` as one line, without a traceback.
+    """
+
+    def decorate(hook):
+        signature = inspect.signature(hook)
+
+        @functools.wraps(hook)
+        def wrapper(*args, **kwargs):
+            try:
+                return hook(*args, **kwargs)
+            except PluginError:
+                raise
+            except Exception as error:
+                try:
+                    arguments = signature.bind(*args, **kwargs).arguments
+                    context = what(arguments) if callable(what) else what
+                except Exception:
+                    context = hook.__name__
+                raise PluginError(f"ganbook: {context}: {describe(error)}") from error
+
+        return wrapper
+
+    return decorate
+
+
+def _page(arguments: dict) -> str:
+    """The page a page hook was called for, as ``page SRC_URI``."""
+    page = arguments.get("page")
+    return f"page {page.file.src_uri}" if page is not None else "a page"
+
+
+def _below(path, root: Path) -> bool:
+    """Whether ``path`` (an ``OSError``'s file name, maybe None) lies in ``root``."""
+    try:
+        return path is not None and Path(os.fsdecode(path)).resolve().is_relative_to(root)
+    except (TypeError, ValueError, OSError):
+        return False
+
+
+def _first_line(page, markdown: str) -> int:
+    """The line of ``page``'s source that ``markdown`` starts on (after its front matter)."""
+    try:
+        source = page.file.content_string
+    except (OSError, ValueError, AssertionError):
+        return 1
+    if markdown and source.endswith(markdown):
+        return 1 + source[: len(source) - len(markdown)].count("\n")
+    return 1
 
 
 class GanbookConfig(Config):
@@ -99,6 +232,7 @@ def chapter_slugs(only: str) -> tuple[str, ...]:
 class GanbookPlugin(BasePlugin[GanbookConfig]):
     """Builds every registered experiment and figure, and expands the page directives."""
 
+    @reported("reading the configuration")
     def on_config(self, config):
         """Check the options; resolve the cache directory; key the notebook cache on the code."""
         if self.config.threads < 1:
@@ -112,9 +246,21 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         root = Path(config.config_file_path).parent
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.project_root = root
+        self._check_cache_dir()
         self.package = package_fingerprint()
         key_notebook_cache_on_package(config, self.cache_dir, self.package)
         return config
+
+    def _check_cache_dir(self) -> None:
+        """Refuse a ``cache_dir`` that is not a directory and cannot be made one."""
+        if self.cache_dir.exists() and not self.cache_dir.is_dir():
+            raise PluginError(f"ganbook: cache_dir {self.cache_dir} is not a directory")
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PluginError(
+                f"ganbook: cannot create the cache directory {self.cache_dir}: {describe(error)}"
+            ) from error
 
     @property
     def preview(self) -> str | None:
@@ -134,14 +280,27 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             address=self.config.address,
         )
 
+    @reported(lambda arguments: f"preparing the site's files (cache {arguments['self'].cache_dir})")
     def on_files(self, files: Files, config) -> Files:
-        """Read the snapshot of this build, or build it; add figures, MathJax and the ledger."""
+        """Read the snapshot of this build, or build it; add figures, MathJax and the ledger.
+
+        Last, every script the build ships is made unable to load code from a CDN
+        (`ganbook.site.offline`), and the source maps are left out.
+        """
         cited = self._cited(config)
         key = self.snapshot_key(config)
         snapshot = load_snapshot(self.cache_dir, key)
         if snapshot is None:
             snapshot = self._build(cited)
-            save_snapshot(snapshot, self.cache_dir, key)
+            try:
+                save_snapshot(snapshot, self.cache_dir, key)
+            except OSError as error:  # a read-only cache still builds (info: --strict)
+                log.info(
+                    "ganbook: the build's snapshot was not stored in %s (%s); the next build "
+                    "reads the cache again",
+                    self.cache_dir,
+                    describe(error),
+                )
         else:
             log.info(
                 "ganbook: nothing changed since the build of snapshot %s: %d results, %d figures "
@@ -157,6 +316,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             files.append(File.generated(config, f"figures/{view.filename}", abs_src_path=view.path))
         add_mathjax_files(files, config, self.project_root)
         files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
+        offline_scripts(files)
         return files
 
     def _cited(self, config) -> dict[str, tuple[str, ...]]:
@@ -209,9 +369,13 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 address=self.config.address,
             )
             return snapshot_of(built, profile=self.config.profile, chapters=self.chapters)
-        except (ValueError, TypeError, RuntimeError, KeyError, AssertionError) as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else error
-            raise PluginError(f"ganbook: {message}") from error
+        except Exception as error:
+            what = ""  # the errors ganbook raises on purpose say what they are about
+            if isinstance(error, OSError) and _below(error.filename, self.cache_dir):
+                what = f"the cache directory {self.cache_dir} cannot be used: "
+            elif not isinstance(error, (ValueError, TypeError, RuntimeError)):
+                what = f"building the experiments and figures (profile {self.config.profile}): "
+            raise PluginError(f"ganbook: {what}{describe(error)}") from error
 
     def _ledger(self, files: Files) -> str:
         """The claims ledger, with each claim linked to the page whose marker cites it."""
@@ -248,8 +412,15 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             built=self.snapshot.scalars.keys(),
         )
 
+    @reported(_page)
     def on_page_markdown(self, markdown, page, config, files):
-        """Expand the page's directives (`ganbook.site.markup`)."""
+        """Expand the page's directives (`ganbook.site.markup`); errors name page and line.
+
+        Only Markdown pages have directives: a notebook page (``*.nb.py``) is rendered by
+        mkdocs-jupyter from its source, not from this Markdown.
+        """
+        if not page.file.src_uri.endswith(".md"):
+            return markdown
         try:
             return expand(
                 markdown,
@@ -257,13 +428,20 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 result=self._result_html,
                 where=page.file.src_uri,
                 claim=lambda claim_id: self._claim_html(claim_id, page),
+                first_line=_first_line(page, markdown),
             )
         except MarkupError as error:
-            raise PluginError(f"ganbook: {error}") from error
+            raise PluginError(f"ganbook: {one_line(str(error))}") from error
 
+    @reported(_page)
     def on_page_content(self, html_text, page, config, files):
         """Remove mkdocs-jupyter's MathJax 2 scripts."""
         return strip_mathjax2(html_text)
+
+    @reported(_page)
+    def on_post_page(self, output, page, config):
+        """Drop the page's scripts that would load code from another host, or have no source."""
+        return strip_remote_scripts(output)
 
     def _result_html(self, experiment: str, key: str, spec: str | None) -> str:
         scalars = self.snapshot.scalars.get(experiment)
@@ -319,6 +497,24 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             f'<span class="gb-provenance">{provenance}</span>\n'
             "</figcaption>\n</figure>\n"
         )
+
+
+def offline_scripts(files: Files) -> None:
+    """Make every script of ``files`` unable to load a CDN's code; leave the source maps out.
+
+    A script that names a CDN (`ganbook.site.offline.CDN_HOSTS`) or a source map gets its
+    rewritten text as content (`scrub_cdn_urls`, `without_source_map`); the others are copied
+    as they are. A ``.map`` would no longer match its script, and its sources name the CDNs.
+    """
+    for file in list(files):
+        if file.src_uri.endswith(".map"):
+            files.remove(file)
+        elif file.src_uri.endswith(SCRIPT_SUFFIXES):
+            data = file.content_bytes
+            if b"sourceMappingURL" not in data and not names_a_cdn(data.decode("latin-1")):
+                continue
+            text = file.content_string
+            file.content_string = without_source_map(scrub_cdn_urls(text))
 
 
 def not_built_html(name: str, preview: str | None) -> str:

@@ -8,7 +8,11 @@ r"""Training: one `train()` for every loss of the registry, its config, history 
 - ``ensemble``: `train_ensemble`, K seeds of a small GAN at once, equal to K `train` runs.
 - ``recorder``: the per-step series kept on the device, checked for NaN and Inf in batches.
 - ``history``: `History`, the per-step record, saved as ``.npz`` + JSON.
-- ``checkpoint``: the state between two steps, saved and resumed bit for bit.
+- ``checkpoint``: the state between two steps, saved and resumed bit for bit; resuming checks
+  the config, the dataset's name and the players' signatures, and a file that is no such
+  checkpoint is a ``ValueError`` naming it.
+- ``atomic``: outputs written all at once, a file (`atomic_write`) or a whole run folder
+  (`StagedDirectory`: staged beside it, renamed in when complete).
 
 This layer imports data, models, losses and penalties; it never imports measures, the book or
 the applications (``ganbook.apps``: the CLI, the dataset registry, previews, the benchmark).

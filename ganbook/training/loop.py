@@ -5,7 +5,15 @@ The loop alternates `discriminator_step` and `generator_step`, hands what they r
 (and at the end): that is where a NaN or an Inf stops the run. Two hooks open it up: ``on_step``
 is called after every step with the players (to look at a run mid-way), and ``penalty`` replaces
 the gradient penalty that ``config.gp_weight`` weighs. The trainer knows nothing about the models
-beyond ``generator.latent_dim``; datasets and models are the caller's.
+beyond ``generator.latent_dim``; datasets and models are the caller's (a dataset's *name* may be
+given, to be recorded in the checkpoint and checked on resuming).
+
+Before anything is allocated, the memory the per-step records will take is compared with what
+the machine has: a run of $T$ steps keeps about $T \cdot b$ bytes on the host, with
+$b$ = `BYTES_PER_STEP` (the recorder's rows, their copies in the history and the checkpoint,
+the wall times), and $T \cdot 8 \cdot 4$ bytes of rows on the device, plus
+$(\lfloor T / s \rfloor + 2)$ snapshots of ``snapshot_size`` samples for ``snapshot_every`` $= s$;
+a run that cannot fit is a ``ValueError`` before its first step, not an allocation failure.
 """
 
 from __future__ import annotations
@@ -24,12 +32,13 @@ from ganbook.losses import get_loss
 from ganbook.penalties import gradient_penalty
 from ganbook.training.checkpoint import RunState, load_checkpoint, save_checkpoint
 from ganbook.training.config import TrainConfig
-from ganbook.training.history import History
+from ganbook.training.history import SERIES, History
 from ganbook.training.progress import ProgressBar, progress_enabled
 from ganbook.training.recorder import Recorder, TrainingDivergedError
 from ganbook.training.steps import GAN, Penalty, discriminator_step, generator_step
 
 __all__ = [
+    "BYTES_PER_STEP",
     "CHECK_EVERY",
     "StepCallback",
     "TrainingDivergedError",
@@ -40,6 +49,11 @@ __all__ = [
 
 CHECK_EVERY = 50
 r"""Steps between two finiteness checks: the only points where the host waits for the device."""
+
+BYTES_PER_STEP = 5 * len(SERIES) * 4 + 4 * 8
+r"""Host bytes a run keeps per step: five float32 copies of the 8 series (the recorder's rows,
+their numpy copy, the history's arrays, the checkpoint's, one spare) and four float64/int64
+values (wall time and its copies, the step numbers)."""
 
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
 StepCallback = Callable[[int, nn.Module, nn.Module], None]
@@ -97,10 +111,51 @@ def stream_seeds(seed: int) -> list[int]:
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(3, dtype=np.uint64)]
 
 
+def _available_memory() -> int | None:
+    r"""Bytes of host memory a new allocation can take (MemAvailable); ``None`` if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _gib(count: float) -> str:
+    return f"{count / 2**30:.3g} GiB"
+
+
+def _check_memory(config: TrainConfig, device: torch.device, sample_bytes: int = 0) -> None:
+    r"""``ValueError`` if the records of ``config.steps`` steps cannot fit in memory.
+
+    ``sample_bytes`` is the size of one snapshot (known after the first one); each snapshot is
+    held on the device and twice on the host (the list, then the history's stacked array).
+    """
+    snapshots = (config.steps // config.snapshot_every + 2) * sample_bytes
+    host = config.steps * BYTES_PER_STEP + 2 * snapshots
+    on_device = config.steps * len(SERIES) * 4 + snapshots
+    limits = [("host memory available", _available_memory(), host)]
+    if device.type == "cuda":
+        with contextlib.suppress(RuntimeError, AttributeError):
+            limits.append(("free GPU memory", torch.cuda.mem_get_info(device)[0], on_device))
+    for what, limit, needed in limits:
+        if limit is not None and needed > limit:
+            raise ValueError(
+                f"steps={config.steps} needs about {_gib(needed)} for the run's records, more "
+                f"than the {_gib(limit)} of {what}; train fewer steps"
+            )
+
+
 def _start(
     generator, discriminator, config: TrainConfig, device: torch.device, penalty: Penalty
 ) -> RunState:
     r"""Move the players to ``device``, build optimisers and streams, allocate the records."""
+    _check_memory(config, device)
     generator.to(device).train()
     discriminator.to(device).train()
     data_seed, noise_seed, _ = stream_seeds(config.seed)
@@ -183,6 +238,7 @@ def _history(state: RunState) -> History:
             "config": state.config.to_dict(),
             "device": state.device.type,
             "torch": torch.__version__,
+            **({} if state.dataset is None else {"dataset": state.dataset}),
         },
     )
 
@@ -193,6 +249,8 @@ def _run(data: Sampler, state: RunState, bar: ProgressBar, on_step: StepCallback
     z_fixed = _snapshot_latents(config, state.gan.generator.latent_dim, state.device)
     if state.step == 0:
         _take_snapshot(state, z_fixed)
+    first = state.snapshots[0]
+    _check_memory(config, state.device, first.numel() * first.element_size())
     clock = time.perf_counter() - (state.wall_time[state.step - 1] if state.step else 0.0)
     while state.step < config.steps:
         _one_step(data, state)
@@ -240,6 +298,7 @@ def train(
     resume_from: str | os.PathLike | None = None,
     on_step: StepCallback | None = None,
     penalty: Penalty | None = None,
+    dataset: str | None = None,
 ) -> History:
     r"""Train ``generator`` against ``discriminator`` on ``data`` as ``config`` says.
 
@@ -268,8 +327,9 @@ def train(
     checkpoint : path, optional
         Where to write the final checkpoint (atomically, only if the run succeeds).
     resume_from : path, optional
-        A checkpoint of a run with the same config except, possibly, more ``steps``: training
-        continues from its step and the returned history covers the whole run.
+        A checkpoint of a run with the same config except, possibly, more ``steps``, the same
+        ``dataset`` and players of the same classes and shapes: training continues from its
+        step and the returned history covers the whole run.
     on_step : callable, optional
         ``on_step(step, generator, discriminator)``, called after every step $k$ of this call
         (after its generator update, its check and its snapshot), with the players holding
@@ -280,6 +340,9 @@ def train(
         ``penalty(critic, real, fake, rng=rng)``, the term that ``config.gp_weight`` weighs, in
         place of `ganbook.penalties.gradient_penalty` (same random stream for its
         interpolation weights). Needs ``config.gp_weight``.
+    dataset : str, optional
+        The name of the data (``ganbook train``'s dataset), recorded in the checkpoint and the
+        history's metadata; resuming a checkpoint of another dataset is refused.
 
     Returns
     -------
@@ -292,8 +355,12 @@ def train(
     TrainingDivergedError
         If a loss, penalty, output or gradient norm is NaN or infinite; nothing is written.
     TypeError, ValueError
-        For arguments of the wrong kind, a device this machine lacks, a batch of the wrong
-        size, or a checkpoint that does not fit ``config``.
+        For arguments of the wrong kind, a device this machine lacks, more steps than memory
+        can record, a batch of the wrong size, or a ``resume_from`` that is not a checkpoint
+        (empty, truncated, foreign) or does not fit this run (config, dataset, players); the
+        message names the file and the difference.
+    FileNotFoundError
+        If ``resume_from`` does not exist.
 
     Notes
     -----
@@ -325,11 +392,18 @@ def train(
     """
     _check_arguments(generator, discriminator, data, config)
     _check_hooks(config, on_step, penalty)
+    if dataset is not None and not isinstance(dataset, str):
+        raise TypeError(f"dataset must be a str, got {type(dataset).__name__}")
     device = resolve_device(config.device)
     with reproducible_torch(config.threads):
         state = _start(generator, discriminator, config, device, penalty or gradient_penalty)
+        state.dataset = dataset
         if resume_from is not None:
-            state.load_state_dict(load_checkpoint(resume_from))
+            saved = load_checkpoint(resume_from)  # its errors name the file
+            try:
+                state.load_state_dict(saved)
+            except ValueError as error:
+                raise ValueError(f"cannot resume from {resume_from}: {error}") from None
         bar = ProgressBar(progress_enabled(progress), config.steps, state.step, config.loss)
         try:
             _run(data, state, bar, on_step)

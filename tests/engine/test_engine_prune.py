@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 from ganbook.cli import main
 from ganbook.engine.build import render_figure
@@ -16,7 +18,11 @@ OPTIONS = {"profile": "test", "device": "cpu"}
 
 
 def size(path) -> int:
-    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*"))
+    """The bytes of ``path``, with its digest file for a figure (they go together)."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*"))
+    digest = path.with_name(path.name + ".sha256")
+    return path.stat().st_size + (digest.stat().st_size if digest.is_file() else 0)
 
 
 def populate(toys, cache):
@@ -48,6 +54,10 @@ def populate(toys, cache):
     staging = cache / "experiments" / ".toy_base-0123.tmp"
     staging.mkdir()
     (staging / "arrays.npz").write_bytes(b"half written")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(staging, (hours_ago, hours_ago))  # a leftover; a recent one may be a write going on
+    in_progress = cache / "experiments" / f".toy_base-4567.{os.getpid()}.abcdefgh"
+    in_progress.mkdir()
     unreadable = cache / "experiments" / "toy_scaled-000000000000000000000000"
     unreadable.mkdir()
     (unreadable / "result.json").write_text("{not json")
@@ -67,7 +77,11 @@ def populate(toys, cache):
         foreign,
         stray,
     }
-    return current | {figure}, unreachable, shifted
+    return (
+        current | {figure, figure.with_name(figure.name + ".sha256"), in_progress},
+        unreachable,
+        shifted,
+    )
 
 
 def test_prune_removes_exactly_what_the_book_no_longer_reaches(toys, tmp_path):
@@ -84,6 +98,7 @@ def test_prune_removes_exactly_what_the_book_no_longer_reaches(toys, tmp_path):
     assert {path for path, _ in done.removed} == unreachable
     assert done.freed == sum(sizes.values()) > 0
     assert not any(path.exists() for path in unreachable)
+    assert not any(path.with_name(path.name + ".sha256").exists() for path in unreachable)
     assert all(path.exists() for path in reachable | {shifted})
     # what was kept is still a cache hit
     assert run_experiment("toy_scaled", cache_dir=cache, **OPTIONS)[1].hit

@@ -2,6 +2,10 @@
 
 Playwright drives Debian's ``chromium`` (no browser download); the site is served from 127.0.0.1.
 On CI (``CI=true``) a missing browser is a failure, not a skip.
+
+What the browser saw is not all: `test_no_shipped_file_can_load_code_from_another_host` reads
+every page and script of the built site for loaders of another host's code that did not fire
+(a CDN fallback for a browser feature, a diagram the pages do not have), without a browser.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,6 +22,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from ganbook.site.offline import CDN_HOSTS, loads_remote_code
+
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -131,6 +139,50 @@ class PageWatcher:
         assert self.failed == [], f"{where}: failed requests {self.failed}"
 
 
+# URL strings that may stay in the shipped scripts, since none of them loads code: XML
+# namespaces, MathJax's link to its home page (its "About" dialog), and the repository facts
+# that Material's bundle asks GitHub or GitLab for, only when mkdocs.yml sets a ``repo_url``.
+INERT_URLS = (
+    "http://www.w3.org/",
+    "https://www.mathjax.org",
+    "https://api.github.com/",
+    "https://${",  # https://${host}/api/v4/projects/… (GitLab)
+)
+URL_STRING = re.compile(r"""["'`]((?:https?://|//[\w-]+\.[\w.-]+/)[^"'`\s]*)""")
+SCRIPT_TAG = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<code>.*?)</script\s*>", re.S | re.I)
+
+
+def test_no_shipped_file_can_load_code_from_another_host(built_site):
+    """No page or script of the site holds a loader for another host's code, fired or not."""
+    site = built_site.site_dir
+    pages = sorted(site.rglob("*.html"))
+    scripts = sorted([*site.rglob("*.js"), *site.rglob("*.mjs")])
+    assert len(pages) >= 10
+    assert scripts
+    assert list(site.rglob("*.map")) == [], "source maps are left out"
+    for path in [*pages, *scripts]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        where = path.relative_to(site)
+        named = [host for host in (*CDN_HOSTS, "unpkg", "cdnjs", "jsdelivr") if host in text]
+        assert named == [], f"{where} names a CDN: {named}"
+        assert not re.search(r"\bimport\s*\(\s*[\"'`](?:https?:)?//", text), where
+        assert not re.search(r"\bimportScripts\s*\(\s*[\"'`](?:https?:)?//", text), where
+    for path in pages:
+        where = path.relative_to(site)
+        for script in SCRIPT_TAG.finditer(path.read_text(encoding="utf-8")):
+            src = re.search(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", script["attrs"])
+            if src is not None:
+                assert src.group(1), f"{where}: a <script> with an empty src"
+                assert not re.match(r"(?:[a-z]+:)?//", src.group(1), re.I), f"{where}: {src[0]}"
+            assert not loads_remote_code(script["code"]), f"{where}: {script['code'][:200]}"
+    for path in scripts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for url in URL_STRING.findall(text):
+            assert url.startswith(INERT_URLS), f"{path.relative_to(site)}: {url}"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^repo_url:", config, re.M), "repo_url makes Material call GitHub"
+
+
 def wait_for_typesetting(page, previous: str | None = None) -> str:
     """Wait until typeset.js has finished a pass after ``previous``; return its stamp."""
     page.wait_for_function(
@@ -228,4 +280,21 @@ def test_instant_navigation_keeps_typesetting(browser, server):
     assert page.url.endswith("/reference/api/losses/")
     assert page.evaluate("document.querySelectorAll('mjx-container').length") >= 9
     watcher.assert_clean("click path")
+    page.close()
+
+
+def test_search_and_the_scripts_of_a_notebook_page_work(browser, server):
+    """Material's search (its worker and index) finds a chapter; no script error on the way."""
+    page = browser.new_page()
+    watcher = PageWatcher(page, server)
+    page.goto(server + "part-1/shift-toy-training.nb/", wait_until="networkidle")
+    wait_for_typesetting(page)
+    page.keyboard.press("/")
+    page.keyboard.type("wasserstein")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=30_000)
+    assert results.count() >= 1
+    assert "asserstein" in results.first.inner_text()
+    assert page.locator(".md-search-result__meta").inner_text() != ""
+    watcher.assert_clean("search")
     page.close()

@@ -136,6 +136,9 @@ def test_the_notebook_was_executed_without_mathjax_2(built_site):
     assert "data:image/png;base64," in page  # the plot
     assert "MathJax.Hub" not in page
     assert "mathjax/2.7" not in page
+    assert not re.search(r"<script[^>]*\bsrc=[\"']{2}", page)  # the loader's empty leftover
+    assert "mermaid.esm" not in page  # mkdocs-jupyter's Mermaid loader (from cdnjs)
+    assert "clipboard-copy" in page  # its copy buttons' script stays
 
 
 @pytest.mark.usefixtures("built_site")

@@ -154,16 +154,21 @@ def test_a_foreign_entry_is_not_trusted(tmp_path):
     assert "d_star" in result.arrays
 
 
-def test_a_failure_while_saving_leaves_no_entry(tmp_path, monkeypatch):
+def test_a_failure_while_saving_leaves_no_entry_and_keeps_the_result(tmp_path, monkeypatch, caplog):
     import ganbook.engine.result as result_module
 
     def broken_savez(*_args, **_kwargs):
         raise OSError("disk full")
 
+    options = {"profile": "test", "device": "cpu"}
+    clean, _ = run_experiment("shift_toy_densities", **options, cache_dir=tmp_path / "clean")
     monkeypatch.setattr(result_module.np, "savez", broken_savez)
-    with pytest.raises(OSError, match="disk full"):
-        run_experiment("shift_toy_densities", profile="test", device="cpu", cache_dir=tmp_path)
-    assert list((tmp_path / "experiments").iterdir()) == []
+    result, record = run_experiment("shift_toy_densities", **options, cache_dir=tmp_path / "c")
+    assert not record.hit
+    np.testing.assert_array_equal(result.arrays["d_star"], clean.arrays["d_star"])
+    assert "not stored in the cache" in caplog.text
+    assert "disk full" in caplog.text
+    assert list((tmp_path / "c" / "experiments").iterdir()) == []
 
 
 def test_a_run_killed_mid_experiment_leaves_no_entry(tmp_path):

@@ -211,7 +211,7 @@ def test_an_edit_while_serving_is_what_the_next_build_shows_and_stores(tmp_path)
         record = json.loads((entry / "result.json").read_text())
         stored[record["key"]] = record["scalars"]["value"]
     assert sorted(stored.values()) == [41, 42]
-    figures = sorted(p.read_text() for p in (cache / "figures").glob("tiny_figure-*"))
+    figures = sorted(p.read_text() for p in (cache / "figures").glob("tiny_figure-*.gif"))
     assert figures == ["label A, value 41", "label B, value 42"]
     done = subprocess.run(
         [str(MKDOCS), "build", "--strict", "--site-dir", str(tmp_path / "site")],
