@@ -16,9 +16,11 @@ build goes on.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -116,7 +118,8 @@ def _store_figure(spec: FigureSpec, path: Path, data: bytes) -> Path:
     """Write ``data`` to the cache at ``path``, then its digest; return where the figure is.
 
     Where the cache cannot be written (read-only, full), the figure goes to a temporary folder
-    of this process instead (one warning line), and that path is returned.
+    of this process instead (one warning line; removed when the process exits), and that path
+    is returned.
     """
     global _fallback_dir
     try:
@@ -130,6 +133,7 @@ def _store_figure(spec: FigureSpec, path: Path, data: bytes) -> Path:
         remove_path(figure_digest_path(path))
         if _fallback_dir is None or not _fallback_dir.is_dir():
             _fallback_dir = Path(tempfile.mkdtemp(prefix="ganbook-figures-"))
+            atexit.register(shutil.rmtree, _fallback_dir, ignore_errors=True)
         fallback = write_file_atomically(_fallback_dir / path.name, data)
         log.warning(
             "ganbook: figure %s was rendered but not stored in the cache (%s); using %s",

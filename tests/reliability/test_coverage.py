@@ -27,3 +27,10 @@ def test_every_case_has_a_test():
 def test_no_test_names_an_unknown_case():
     unknown = sorted(marked_cases() - set(REVIEWED))
     assert not unknown, f"tests name cases the review does not have: {', '.join(unknown)}"
+
+
+def test_no_fault_case_is_left_a_traceback_silent_or_lossy():
+    from cases import CLEAR_ERROR, NOW, RECOVERED
+
+    left = {c: v for c, v in NOW.items() if must_be_tested(c) and v not in (CLEAR_ERROR, RECOVERED)}
+    assert set(left.values()) <= {"control"}, left

@@ -156,16 +156,23 @@ def test_nothing_is_written_into_docs():
     assert generated == []
 
 
-def minimal_project(tmp_path: Path, page: str) -> Path:
+def minimal_project(tmp_path: Path, page: str, cache: Path | None = None, only: str = "") -> Path:
+    """A one-page project using the plugin (test profile, CPU); ``only`` limits the chapters."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(page)
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         "site_name: t\nplugins:\n  - ganbook:\n      profile: test\n      device: cpu\n"
-        f"      cache_dir: {tmp_path / 'cache'}\n"
+        f"      cache_dir: {cache or tmp_path / 'cache'}\n      only: '{only}'\n"
     )
     return config
+
+
+@pytest.fixture(scope="module")
+def shift_toy_cache(tmp_path_factory) -> Path:
+    """One cache for the bad-directive builds: the first fills it with the shift toy."""
+    return tmp_path_factory.mktemp("shift-toy-cache")
 
 
 @pytest.mark.parametrize(
@@ -177,8 +184,10 @@ def minimal_project(tmp_path: Path, page: str) -> Path:
         ("{{ result shift_toy_value }}", "malformed directive"),
     ],
 )
-def test_an_unknown_name_fails_the_build(tmp_path, page, message):
-    config = minimal_project(tmp_path, f"# Page\n\n{page}\n")
+def test_an_unknown_name_fails_the_build(tmp_path, shift_toy_cache, page, message):
+    config = minimal_project(
+        tmp_path, f"# Page\n\n{page}\n", cache=shift_toy_cache, only="shift-toy"
+    )
     node_modules = tmp_path / "node_modules"
     node_modules.symlink_to(ROOT / "node_modules")
     result = subprocess.run(
