@@ -13,6 +13,9 @@
 # %% [markdown]
 # # Notebook: training the shift toy
 #
+# [Download this notebook](shift-toy-training.nb.py) (a jupytext percent script: open it in
+# JupyterLab with jupytext, or convert it with `jupytext --to ipynb shift-toy-training.nb.py`).
+#
 # This page is a notebook, executed from scratch every time the site is built. It trains the
 # [shift toy](../shift-toy/) by automatic differentiation: a generator $x = z + \theta$ against a
 # logistic discriminator $D(x) = \sigma(\phi_0 + \phi_1 x)$, with the losses of `ganbook.losses`.

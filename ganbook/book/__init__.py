@@ -73,6 +73,7 @@ CHAPTERS = (
     Chapter("part-2/wasserstein-gan"),
     Chapter("part-2/wgan-gp"),
     Chapter("part-2/dirac-gan"),
+    Chapter("part-2/common-mistakes"),
     Chapter("reference/performance"),
 )
 """Every chapter with code, in the order of the site's navigation."""

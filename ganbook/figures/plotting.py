@@ -138,7 +138,7 @@ def smooth(values: np.ndarray, width: int) -> np.ndarray:
 def ring_panel(ax, samples: np.ndarray, color: str, title: str) -> None:
     """Generated points over the eight mode centres of the ring (open circles)."""
     centres = eight_gaussians_centres().numpy()
-    ax.scatter(samples[:, 0], samples[:, 1], s=2, color=color, alpha=0.35, lw=0, rasterized=False)
+    ax.scatter(samples[:, 0], samples[:, 1], s=2, color=color, alpha=0.35, lw=0, rasterized=True)
     ax.scatter(centres[:, 0], centres[:, 1], s=30, facecolors="none", edgecolors="black", lw=0.7)
     ax.set_xlim(-2.2, 2.2)
     ax.set_ylim(-2.2, 2.2)

@@ -1,9 +1,17 @@
 """The one visual style of every figure, and deterministic saving (same inputs, same bytes).
 
-Colours are chosen to read in both the light and the dark theme of the site (the figures have a
-transparent background with mid-tone colours), and to stay distinguishable for colour-blind readers
-(the Okabe–Ito palette). matplotlib is imported when a figure is drawn, not with this module: the
-colours and rcParams are plain data that a warm rebuild can read without it.
+Figures are drawn on white, in mid-tone colours that stay distinguishable for colour-blind readers
+(the Okabe–Ito palette). The site shows them as they are in its light scheme and on a framed light
+card in its dark scheme (``docs/stylesheets/ganbook.css``), so one file serves both schemes and
+every colour keeps its contrast against the white it was chosen for. matplotlib is imported when a
+figure is drawn, not with this module: the colours and rcParams are plain data that a warm rebuild
+can read without it.
+
+Weight: lines are simplified to what a screen can show (``path.simplify``, matplotlib's default
+threshold of 1/9 pixel, so no visible change), and the shared scatter helpers rasterise their
+points (`ganbook.figures.plotting.scatter`), since thousands of vector markers make an SVG of
+megabytes. Legends go where they cover the fewest points (``legend.loc: best``), on a nearly
+opaque frame.
 """
 
 from __future__ import annotations
@@ -43,7 +51,10 @@ RC = {
     "lines.linewidth": 1.8,
     "svg.hashsalt": "ganbook",
     "svg.fonttype": "path",
-    "path.simplify": False,
+    "path.simplify": True,
+    "path.simplify_threshold": 1 / 9,
+    "legend.loc": "best",
+    "legend.framealpha": 0.9,
 }
 
 

@@ -84,6 +84,7 @@ from ganbook.site.snapshot import (
     save_snapshot,
     snapshot_key,
 )
+from ganbook.site.snippets import annotate_snippets
 
 log = logging.getLogger("mkdocs.plugins.ganbook")
 SCRIPT_SUFFIXES = (".js", ".mjs")
@@ -422,7 +423,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         if not page.file.src_uri.endswith(".md"):
             return markdown
         try:
-            return expand(
+            markdown = expand(
                 markdown,
                 figure=lambda name: self._figure_html(name, page),
                 result=self._result_html,
@@ -432,6 +433,9 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             )
         except MarkupError as error:
             raise PluginError(f"ganbook: {one_line(str(error))}") from error
+        if "--8<--" in markdown:  # a header above every included snippet, for instructors
+            markdown = annotate_snippets(markdown, self.project_root)
+        return markdown
 
     @reported(_page)
     def on_page_content(self, html_text, page, config, files):

@@ -20,6 +20,7 @@ from ganbook.divergences._validation import (
     as_non_negative_array,
     require_same_shape,
 )
+from ganbook.divergences.discrete import js_divergence, kl_divergence
 
 
 def optimal_discriminator(p_data: Any, p_model: Any) -> np.ndarray:
@@ -207,3 +208,50 @@ def gaussian_optimal_logistic_parameters(
     """
     at_zero, at_one = gaussian_optimal_discriminator_logit(np.array([0.0, 1.0]), mu, theta, sigma)
     return float(at_zero), float(at_one - at_zero)
+
+
+def nonsaturating_divergence(p_data: Any, p_model: Any) -> float:
+    r"""The divergence whose gradient the non-saturating generator loss follows at a fixed $D^*$.
+
+    $$
+    \mathrm{KL}(p_g \,\|\, p_\text{data}) - 2\,\mathrm{JS}(p_\text{data}, p_g)
+    $$
+
+    With $D^* = p_\text{data} / (p_\text{data} + p_{g_0})$ computed for the current generator
+    $p_{g_0}$ and then held fixed, the gradient of $-\mathbb{E}_{x \sim p_g} \log D^*(x)$ with
+    respect to the generator's parameters, at $p_g = p_{g_0}$, equals the gradient of this
+    divergence (Arjovsky and Bottou, 2017, Theorem 2.5).
+
+    Parameters
+    ----------
+    p_data, p_model : array_like, shape (n,)
+        Probability vectors on the same grid (non-negative, summing to 1), as for
+        `ganbook.divergences.kl_divergence`.
+
+    Returns
+    -------
+    float
+        $\mathrm{KL}(p_\text{model} \,\|\, p_\text{data}) - 2\,\mathrm{JS}$, in nats; ``inf``
+        where $p_\text{data} = 0 < p_\text{model}$; 0 when the two are equal.
+
+    Notes
+    -----
+    The gradient identity holds only at $p_g = p_{g_0}$, because $D^*$ is the optimum for
+    $p_{g_0}$; the value of this function away from $p_{g_0}$ is not what the generator's loss
+    measures there. The same steps show that the saturating loss $\mathbb{E} \log(1 - D^*(x))$
+    follows the gradient of $2\,\mathrm{JS}(p_\text{data}, p_g)$.
+
+    References
+    ----------
+    Arjovsky, M. and Bottou, L. (2017). Towards principled methods for training generative
+    adversarial networks. *ICLR 2017*, Theorem 2.5.
+
+    Examples
+    --------
+    >>> p = [0.25, 0.75]
+    >>> nonsaturating_divergence(p, p)
+    0.0
+    >>> round(nonsaturating_divergence([0.5, 0.5], [0.9, 0.1]), 4)
+    0.1646
+    """
+    return float(kl_divergence(p_model, p_data) - 2.0 * js_divergence(p_data, p_model))

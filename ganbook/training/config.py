@@ -30,7 +30,8 @@ r"""Optimiser names a network may use: ``torch.optim.Adam``, ``RMSprop`` or ``SG
 _DCGAN = {"optimiser": "adam", "lr": 2e-4, "betas": (0.5, 0.999)}
 # Arjovsky et al. (2017), Algorithm 1: RMSprop, α = 5e-5 (no momentum, so no betas).
 _WGAN = {"optimiser": "rmsprop", "lr": 5e-5, "betas": None}
-# Gulrajani et al. (2017), Algorithm 1: Adam, α = 1e-4, β₁ = 0.5, β₂ = 0.9.
+# Gulrajani et al. (2017): Adam, α = 1e-4 as in Algorithm 1, but β = (0.5, 0.9) from the authors'
+# released toy code (gan_toy.py); Algorithm 1 itself states β₁ = 0, β₂ = 0.9.
 _WGAN_GP = {"optimiser": "adam", "lr": 1e-4, "betas": (0.5, 0.9)}
 
 
@@ -89,8 +90,9 @@ class TrainConfig:
     d_lr, g_lr : float, optional
         Learning rates, positive.
     d_betas, g_betas : tuple of two floats in [0, 1), optional
-        Adam's $(\beta_1, \beta_2)$; must be ``None`` for RMSprop and SGD. The paper's betas
-        are filled in only when the network keeps the paper's optimiser.
+        Adam's $(\beta_1, \beta_2)$; must be ``None`` for RMSprop and SGD. The default betas
+        are filled in only when the network keeps the default optimiser; for WGAN-GP they are
+        the authors' code's $(0.5, 0.9)$, not Algorithm 1's $(0, 0.9)$ (see Notes).
     clip_value : float, optional
         Weight-clipping bound $c > 0$; only for losses that clip (``"wasserstein"``).
     gp_weight : float, optional
@@ -127,6 +129,10 @@ class TrainConfig:
       Goodfellow et al.'s SGD with momentum.
     - WGAN runs ``n_critic = 5`` from the first step: the authors' code runs 100 critic steps
       for the first 25 generator steps and every 500th, which is left out.
+    - WGAN-GP's Adam uses $\beta = (0.5, 0.9)$, the value of the authors' released code
+      (``gan_toy.py``, whose ring toy this book's experiments follow), not the $\beta_1 = 0$,
+      $\beta_2 = 0.9$ of the paper's Algorithm 1; pass ``d_betas=(0.0, 0.9)`` and
+      ``g_betas=(0.0, 0.9)`` for the paper's.
     - WGAN-GP's λ is the paper's 10; its toy code uses 0.1 (``gp_weight=0.1``).
     - ``batch_size`` defaults to 64 (WGAN, WGAN-GP on images); DCGAN used 128, the toy code 256.
 
@@ -156,7 +162,7 @@ class TrainConfig:
     n_critic: int | None = None  # D updates per G update: 5 for both WGANs, 1 otherwise
     d_optimiser: str | None = None  # per loss: Adam, except RMSprop for WGAN (no momentum)
     d_lr: float | None = None  # per loss: 2e-4 DCGAN, 5e-5 WGAN, 1e-4 WGAN-GP
-    d_betas: tuple[float, float] | None = None  # Adam only: β₁ = 0.5 everywhere; β₂ 0.9 for GP
+    d_betas: tuple[float, float] | None = None  # Adam only: β₁ = 0.5 (DCGAN; WGAN-GP's code)
     g_optimiser: str | None = None  # the papers use one optimiser for both networks
     g_lr: float | None = None  # the papers use one learning rate for both networks
     g_betas: tuple[float, float] | None = None  # likewise

@@ -171,3 +171,37 @@ def test_exercise_wgan_doubling_steps(results):
     assert s["wgan_sim_doubling_steps"] == pytest.approx(np.log(2) / np.log(np.sqrt(1 + H**2)))
     radius = np.hypot(*simulate_dirac("wgan", (0.01, 0.0), H, 140, clip=10.0).T)
     assert radius[139] < 2 * radius[0] < radius[140]
+
+
+BOOK_CONVENTION = {  # (f, R) written here: f of the game, R of its regulariser
+    "gan": (lambda t: -np.log1p(np.exp(-t)), lambda psi: 0.0 * psi),
+    "wgan": (lambda t: t, lambda psi: 0.0 * psi),
+    "wgan-gp": (lambda t: t, lambda psi: -0.7 * (np.abs(psi) - 1.0) ** 2),
+    "r1": (lambda t: -np.log1p(np.exp(-t)), lambda psi: -0.35 * psi**2),
+}
+BOOK_PARAMS = {"gan": {}, "wgan": {}, "wgan-gp": {"lam": 0.7}, "r1": {"gamma": 0.7}}
+
+
+@pytest.mark.parametrize("game", sorted(BOOK_CONVENTION))
+def test_the_other_sign_convention_mirrors_the_field_in_the_theta_axis(game):
+    r"""With $D$ high on the data the objective is $f(-\psi\theta) + f(0)$: the field is mirrored.
+
+    Gradient play on $L'(\theta, \psi) = f(-\psi\theta) + f(0)$, by central differences of $L'$
+    and $R$ written here, equals the package's field at $(\theta, -\psi)$ with its $\psi$
+    component negated: $v'(\theta, \psi) = (v_\theta(\theta, -\psi), -v_\psi(\theta, -\psi))$.
+    """
+    f, regulariser = BOOK_CONVENTION[game]
+    rng = np.random.default_rng(7)
+    theta, psi = rng.uniform(-2, 2, 50), rng.uniform(0.1, 2, 50) * rng.choice([-1, 1], 50)
+    h = 1e-6
+
+    def objective(t, p):
+        return f(-p * t) + f(0.0)
+
+    d_theta = -(objective(theta + h, psi) - objective(theta - h, psi)) / (2 * h)
+    d_psi = (objective(theta, psi + h) - objective(theta, psi - h)) / (2 * h) + (
+        regulariser(psi + h) - regulariser(psi - h)
+    ) / (2 * h)
+    mirrored_theta, mirrored_psi = dirac_vector_field(theta, -psi, game, **BOOK_PARAMS[game])
+    np.testing.assert_allclose(d_theta, mirrored_theta, atol=1e-7)
+    np.testing.assert_allclose(d_psi, -mirrored_psi, atol=1e-7)

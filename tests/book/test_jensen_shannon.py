@@ -17,7 +17,7 @@ from ganbook.book.part2.jensen_shannon.experiments import (
     gaussian_probabilities,
     value_at_optimum,
 )
-from ganbook.divergences import js_divergence, kl_divergence
+from ganbook.divergences import earth_movers_distance, js_divergence, kl_divergence
 from ganbook.theory import gaussian_value_at_optimum, minimax_value, optimal_discriminator
 
 from helpers import random_pair
@@ -105,3 +105,59 @@ def test_gaussian_probabilities_have_no_subnormal_mass():
     p = gaussian_probabilities(np.linspace(-80, 80, 1601), 0.0, 0.1)
     assert p.sum() == pytest.approx(1.0, abs=1e-12)
     assert np.all((p == 0.0) | (p >= np.finfo(float).tiny))
+
+
+def test_js_breaks_the_triangle_inequality_on_the_pages_example_and_its_root_keeps_it():
+    r"""$p = (1, 0)$, $q = (\tfrac12, \tfrac12)$, $r = (0, 1)$: the page's counterexample.
+
+    $\mathrm{JS}(p, r) = \log 2$ and $\mathrm{JS}(p, q) = \mathrm{JS}(q, r) = \tfrac34\log\tfrac43$,
+    whose sum is below $\log 2$; $2\sqrt{\tfrac34\log\tfrac43} \ge \sqrt{\log 2}$.
+    """
+    p, q, r = np.array([1.0, 0.0]), np.array([0.5, 0.5]), np.array([0.0, 1.0])
+    leg = 0.75 * math.log(4.0 / 3.0)
+    assert js_divergence(p, r) == pytest.approx(LOG_2, rel=1e-14)
+    assert js_divergence(p, q) == pytest.approx(leg, rel=1e-14)
+    assert js_divergence(q, r) == pytest.approx(leg, rel=1e-14)
+    assert js_divergence(p, q) + js_divergence(q, r) < js_divergence(p, r)
+    assert math.sqrt(js_divergence(p, q)) + math.sqrt(js_divergence(q, r)) >= math.sqrt(LOG_2)
+    assert (4 / 3) ** 3 == pytest.approx(64 / 27)  # the page's arithmetic
+    assert 2 < 64 / 27 < 4
+
+
+def test_root_js_and_w1_keep_the_triangle_inequality_on_random_triples():
+    r"""$\sqrt{\mathrm{JS}}$ (Endres and Schindelin 2003) and $W_1$ are metrics: random checks.
+
+    $W_1$ is the package's transport linear program on random points of the plane with the
+    Euclidean cost; it is also symmetric and zero only on equal distributions.
+    """
+    rng = np.random.default_rng(11)
+    points = rng.normal(size=(6, 2))
+    cost = np.linalg.norm(points[:, None] - points[None], axis=-1)
+    for _ in range(300):
+        p, q, r = rng.dirichlet(np.full(6, 0.5), size=3)
+        slack = np.sqrt(js_divergence(p, q)) + np.sqrt(js_divergence(q, r))
+        slack -= np.sqrt(js_divergence(p, r))
+        assert slack >= -1e-12
+    for _ in range(30):
+        p, q, r = rng.dirichlet(np.ones(6), size=3)
+        pq, qr, pr = (
+            earth_movers_distance(a, b, cost).distance for a, b in ((p, q), (q, r), (p, r))
+        )
+        assert pr <= pq + qr + 1e-9
+        assert earth_movers_distance(q, p, cost).distance == pytest.approx(pq, abs=1e-9)
+        assert earth_movers_distance(p, p, cost).distance == pytest.approx(0.0, abs=1e-12)
+        assert pq > 0
+
+
+def test_kl_is_not_symmetric_and_cross_entropy_is_not_zero_at_equal_distributions():
+    r"""KL fails symmetry and the triangle inequality; $H(p, p) = H(p) > 0$, $H(p,q) \ne H(q,p)$."""
+    p, q, r = np.array([0.9, 0.1]), np.array([0.5, 0.5]), np.array([0.1, 0.9])
+    assert kl_divergence(p, q) != pytest.approx(kl_divergence(q, p), rel=1e-3)
+    assert kl_divergence(p, r) > kl_divergence(p, q) + kl_divergence(q, r)
+
+    def cross_entropy(a, b):
+        return float(-np.sum(xlogy(a, b)))
+
+    assert cross_entropy(p, p) == pytest.approx(entropy(p), rel=1e-14)
+    assert cross_entropy(p, p) > 0.3
+    assert cross_entropy(p, q) != pytest.approx(cross_entropy(q, p), rel=1e-3)

@@ -105,3 +105,73 @@ def test_logistic_parameters_are_the_closed_form_phi_star(mu, theta, sigma):
     x = np.linspace(-5, 5, 101)
     d_star = optimal_discriminator(stats.norm.pdf(x, mu, sigma), stats.norm.pdf(x, theta, sigma))
     np.testing.assert_allclose(expit(phi0 + phi1 * x), d_star, atol=1e-12)
+
+
+def _minimise_over_logit_tables(loss_of_logits, points: int) -> np.ndarray:
+    r"""$\sigma(\phi)$ at the minimiser over one free logit $\phi_k$ per point (L-BFGS, float64)."""
+    phi = torch.zeros(points, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.LBFGS(
+        [phi], lr=1.0, max_iter=500, tolerance_grad=1e-13, tolerance_change=1e-15
+    )
+
+    def closure():
+        optimiser.zero_grad()
+        loss = loss_of_logits(phi)
+        loss.backward()
+        return loss
+
+    optimiser.step(closure)
+    return torch.sigmoid(phi).detach().numpy()
+
+
+def test_batch_sizes_do_not_move_the_minimiser_of_the_separately_averaged_loss():
+    r"""Unequal batches: the package's loss keeps $a/(a+b)$; pooling or weighting gives $a/(a+2b)$.
+
+    A batch of $I$ real and $J = 2I$ generated samples on four points, with empirical
+    distributions $a$ and $b$. The package's loss averages each batch on its own,
+    $-\tfrac1I\sum_i \log\sigma(\phi_{x_i}) - \tfrac1J\sum_j \log(1-\sigma(\phi_{\tilde x_j}))$,
+    so its minimiser is $a/(a+b)$ whatever $I$ and $J$. One cross-entropy averaged over the pooled
+    batch (PyTorch's own BCE, an independent implementation), or the package's two averages
+    weighted $1 : 2$, are minimised at $Ia/(Ia+Jb) = a/(a+2b)$.
+    """
+    real_counts, fake_counts = np.array([30, 15, 10, 5]), np.array([10, 30, 40, 40])
+    real_index = torch.as_tensor(np.repeat(np.arange(4), real_counts))  # I = 60
+    fake_index = torch.as_tensor(np.repeat(np.arange(4), fake_counts))  # J = 120 = 2I
+    a, b = real_counts / real_counts.sum(), fake_counts / fake_counts.sum()
+    assert len(fake_index) == 2 * len(real_index)
+
+    def package_loss(phi, fakes=fake_index):
+        return minimax_discriminator_loss(phi[real_index], phi[fakes])
+
+    separate = _minimise_over_logit_tables(package_loss, 4)
+    np.testing.assert_allclose(separate, a / (a + b), atol=1e-7)
+    # twice as many fakes again (each repeated): same empirical b, same minimiser
+    doubled = torch.cat([fake_index, fake_index])
+    separate_doubled = _minimise_over_logit_tables(lambda phi: package_loss(phi, doubled), 4)
+    np.testing.assert_allclose(separate_doubled, separate, atol=1e-7)
+
+    def pooled_bce(phi):
+        logits = torch.cat([phi[real_index], phi[fake_index]])
+        targets = torch.cat([torch.ones(len(real_index)), torch.zeros(len(fake_index))])
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, targets.to(torch.float64)
+        )
+
+    def weighted_one_to_two(phi):
+        real_term, fake_term = minimax_discriminator_loss(
+            phi[real_index], phi[fake_index], reduction="none"
+        )
+        return real_term.mean() + 2.0 * fake_term.mean()
+
+    tilted = a / (a + 2 * b)
+    np.testing.assert_allclose(_minimise_over_logit_tables(pooled_bce, 4), tilted, atol=1e-7)
+    np.testing.assert_allclose(
+        _minimise_over_logit_tables(weighted_one_to_two, 4), tilted, atol=1e-7
+    )
+    # the package's "sum" reduction is the pooled cross-entropy times I + J: tilted too
+    summed = _minimise_over_logit_tables(
+        lambda phi: minimax_discriminator_loss(phi[real_index], phi[fake_index], reduction="sum"),
+        4,
+    )
+    np.testing.assert_allclose(summed, tilted, atol=1e-6)
+    assert np.all(np.abs(tilted - a / (a + b)) > 0.05)  # the two answers are far apart

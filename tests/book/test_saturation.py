@@ -151,3 +151,30 @@ def test_mean_chord_is_the_closed_form(results):
     closed = radius / 8 * sum(2 * np.sin(k * np.pi / 8) for k in range(8))
     assert r["mean_chord"] == pytest.approx(closed, rel=1e-6)
     assert r["w1_point_at_centre"] == pytest.approx(radius, abs=0.01)
+
+
+def mean_optimal_output(mu: float, theta: float, sigma: float) -> float:
+    r"""$\mathbb{E}_{x \sim N(\theta, \sigma^2)} D^*(x)$ by adaptive quadrature."""
+
+    def integrand(x):
+        logit = gaussian_optimal_discriminator_logit(np.array([x]), mu, theta, sigma)[0]
+        return stats.norm.pdf(x, theta, sigma) / (1.0 + np.exp(-logit))
+
+    lo, hi = theta - 15 * sigma, theta + 15 * sigma
+    return integrate.quad(integrand, lo, hi, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+
+
+def test_fixed_optimum_gradients_match_quadrature_and_the_closed_form_kl(results):
+    # at a fixed D* with logit slope φ1 = (μ − θ)/σ²: ∂/∂θ of the non-saturating loss is
+    # −(1 − E D*) φ1 and of the saturating loss −E D* φ1, with E D* by adaptive quadrature;
+    # ∂/∂θ KL(N(θ, σ²) ‖ N(μ, σ²)) = (θ − μ)/σ²
+    r = results["saturation_ns_divergence"]
+    mu, sigma = r.scalars["mu"], r.scalars["sigma"]
+    for i, theta in enumerate(r.arrays["thetas"]):
+        mean_d = mean_optimal_output(mu, float(theta), sigma)
+        phi1 = (mu - theta) / sigma**2
+        assert r.arrays["nonsaturating"][i] == pytest.approx(-(1.0 - mean_d) * phi1, rel=1e-7)
+        assert r.arrays["saturating"][i] == pytest.approx(-mean_d * phi1, rel=1e-7)
+        assert r.arrays["kl"][i] == pytest.approx((theta - mu) / sigma**2, rel=1e-7)
+    np.testing.assert_allclose(r.arrays["nonsaturating"], r.arrays["kl_minus_two_js"], rtol=1e-6)
+    np.testing.assert_allclose(r.arrays["saturating"], r.arrays["two_js"], rtol=1e-6)

@@ -12,10 +12,17 @@ import pytest
 import torch
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
+from scipy.stats import pearsonr
 
-from ganbook.book.part2.wasserstein_gan.experiments import positive_drift, window_means
+from ganbook.book.part2.wasserstein_gan.experiments import (
+    positive_drift,
+    stop_correlation,
+    window_means,
+)
 from ganbook.engine import get_experiment
+from ganbook.engine.claims import evaluate_claim, get_claim
 from ganbook.engine.registry import RunContext
+from ganbook.engine.result import ExperimentResult
 from ganbook.losses import wasserstein_discriminator_loss, wasserstein_generator_loss
 from ganbook.measures import (
     critic_weights,
@@ -186,3 +193,46 @@ def test_a_flat_relu_critic_has_exactly_zero_gradients():
     norms = gradient_norms_at_interpolates(critic, real, real + 1.0, generator)
     assert norms.shape == (100,)
     assert np.all(norms == 0.0)
+
+
+def test_stop_correlation_is_pearsons_r_and_nan_when_it_says_nothing():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        x, y = rng.normal(size=(2, 6))
+        assert stop_correlation(x, y) == pytest.approx(pearsonr(x, y)[0], abs=1e-12)
+    assert np.isnan(stop_correlation([1.0, 2.0], [2.0, 1.0]))  # two stops: always ±1
+    assert np.isnan(stop_correlation([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]))  # a constant series
+
+
+def _drift_result(ratio: np.ndarray, drift_min: float) -> ExperimentResult:
+    """A stand-in `wgan_clipping` result with K̂ per member and stop and a reported drift."""
+    return ExperimentResult(
+        arrays={"ratio": ratio},
+        scalars={
+            "positive_ratio_stops_min": int(np.min(np.sum(ratio > 0, axis=1))),
+            "ratio_drift_min": drift_min,
+            "ratio_final_spread": positive_drift(ratio[:, -1]),
+        },
+    )
+
+
+def test_the_drift_claim_rejects_a_factor_taken_across_a_sign_change():
+    r"""The old page's "factor of −3735" (max / min over all $\hat K$) fails; positives pass."""
+    ratio = np.array([[3e-4, -8.2e-8, 1e-4, 5e-5], [2e-5, 4e-5, 1e-5, 2e-6]])
+    item = get_claim("wgan_clipping.k_hat_drifts_between_positive_values")
+    factors = [positive_drift(row) for row in ratio]
+    assert evaluate_claim(item, _drift_result(ratio, min(factors))).held
+    signed = min(float(row.max() / row.min()) for row in ratio)  # across the sign change
+    assert signed < 0
+    assert not evaluate_claim(item, _drift_result(ratio, signed)).held
+
+
+def test_the_tracking_experiment_reads_the_clipped_runs(results):
+    clipping, tracking = results["wgan_clipping"], results["wgan_clipping_tracking"]
+    a, s = clipping.arrays, tracking.scalars
+    assert s["stops"] == len(a["eval_step"])
+    assert s["members"] == clipping.scalars["members"]
+    assert s["stops_after_warm_up"] == int(np.sum(a["eval_step"] >= s["warm_up"]))
+    estimate, w1 = a["eval_critic_estimate"], a["eval_w1"]
+    opposite = (estimate[:, 1] > estimate[:, 0]) & (w1[:, 1] < w1[:, 0])
+    assert s["members_opposite_at_first"] == int(np.sum(opposite))

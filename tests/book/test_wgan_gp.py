@@ -137,3 +137,16 @@ def test_the_norm_histogram_keeps_exact_zeros_in_a_bin_of_their_own():
     assert len(heights) == len(NORM_BINS) - 1 + len(ZERO_BIN) - 1 + 1  # zeros, gap, log bins
     assert heights[0] == pytest.approx(0.5)
     assert sum(heights) == pytest.approx(1.0)
+
+
+def test_the_norm_histogram_drops_no_norm_outside_its_axis():
+    # norms below the axis's first edge or above its last still count, in the end bins
+    fig, ax = plt.subplots()
+    norms = np.array([0.0, 1e-9, NORM_BINS[0], 0.5, 1.0, 50.0])
+    norm_histogram(ax, norms, "k")
+    heights = np.array([patch.get_height() for patch in ax.patches])
+    plt.close(fig)
+    assert heights.sum() == pytest.approx(1.0)
+    assert heights[0] == pytest.approx(1 / 6)  # the exact zero
+    assert heights[2] == pytest.approx(2 / 6)  # 1e-9 and the first edge, in the first log bin
+    assert heights[-1] == pytest.approx(1 / 6)  # 50, in the last log bin

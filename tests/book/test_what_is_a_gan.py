@@ -158,3 +158,16 @@ def test_every_figure_of_the_chapter_draws_from_the_test_results(results, name):
     fig = spec.draw({e: results[e] for e in spec.experiments})
     assert len(fig.axes) >= 2
     plt.close(fig)
+
+
+def test_mode_shares_follow_from_a_numpy_recount_of_the_latent_cloud(results):
+    ring, r = results["ring_run"], results["ring_run_mode_shares"]
+    recount = np.stack([shares(x) for x in ring.arrays["latent_x"]])  # (members, 8)
+    np.testing.assert_allclose(r.arrays["smallest"], recount.min(axis=1))
+    np.testing.assert_allclose(r.arrays["largest"], recount.max(axis=1))
+    shown = np.sort(recount[int(ring.scalars["shown_member"])])
+    assert r.scalars["shown_smallest"] == pytest.approx(shown[0])
+    assert r.scalars["shown_largest"] == pytest.approx(shown[-1])
+    assert r.scalars["shown_modes_under_half"] == int((shown < 1 / 16).sum())
+    assert r.scalars["members_some_mode_under_quarter"] == int((recount.min(axis=1) < 1 / 32).sum())
+    assert r.scalars["uniform_share"] == 1 / 8

@@ -23,13 +23,15 @@ from ganbook.figures.style import COLORS, new_figure
         r"$D = \tfrac12$), with the real samples (dark dots) and the generator's samples at that "
         r"step (white dots). Early on $D$ is a broad slope, undecided over much of the square. "
         r"At the end it is lowest on the bridges and in the centre, where there are fakes and no "
-        r"real data, and rises above $\tfrac12$ near the modes; in "
-        r"{ring_run.members_islands_underfilled} of the {ring_run.members} runs it is highest at "
-        r"the modes that hold the fewest generated samples."
+        r"real data, and rises above $\tfrac12$ only on islands at some of the modes: in "
+        r"{ring_run.members_islands_underfilled} of the {ring_run.members} runs, the fewer "
+        r"generated samples a mode holds, the higher $D$ is at its centre (a negative rank "
+        r"correlation), so an island marks a mode the generator under-fills."
     ),
     alt="Four heat maps of the discriminator's output over the plane with real and generated "
     "points on top; the boundary between the blue and red regions follows the generated "
-    "points as they move onto the ring, and ends around blue regions at the modes.",
+    "points as they move onto the ring, and ends around small blue islands at some of the "
+    "modes, not all of them.",
 )
 def draw_ring_run_discriminator(results):
     r = results["ring_run"]

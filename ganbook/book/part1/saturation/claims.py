@@ -282,3 +282,52 @@ def stalled_blob_scores_like_a_central_point(result: ExperimentResult):
     w1 = a["saturating_w1"][:, steps.index(s["window_stop"])]
     gap = np.abs(w1 - s["w1_point_at_centre"])
     return at_most("largest |W1 − W1 of the central point| over the seeds", gap.max(), 0.25)
+
+
+# ---- saturation_ns_divergence: exact (autograd at a fixed D* against finite differences) -------
+
+
+@claim(
+    "saturation_ns_divergence",
+    "with D* held fixed at the current θ, the gradient of the non-saturating loss equals the "
+    "gradient of KL(p_g ‖ p_data) − 2 JS(p_data, p_g), at every θ of the grid, to a relative 1e-6",
+)
+def nonsaturating_follows_kl_minus_two_js(result: ExperimentResult):
+    return at_most(
+        "largest relative gap between autograd and the central difference over the θ grid",
+        result.scalars["ns_max_relative_error"],
+        1e-6,
+    )
+
+
+@claim(
+    "saturation_ns_divergence",
+    "by the same steps the saturating loss follows the gradient of 2 JS, to a relative 1e-6",
+)
+def saturating_follows_two_js(result: ExperimentResult):
+    return at_most(
+        "largest relative gap between autograd and the central difference over the θ grid",
+        result.scalars["sat_max_relative_error"],
+        1e-6,
+    )
+
+
+@claim(
+    "saturation_ns_divergence",
+    "at every θ of the grid the −2 JS part pushes the generator away from the data (its gradient "
+    "has the opposite sign to the KL part's), and the KL part is more than twice as large",
+)
+def js_part_pushes_away(result: ExperimentResult):
+    a = result.arrays
+    same = np.sign(a["kl"]) == np.sign(a["two_js"])  # so ∇(−2 JS) = −∇(2 JS) opposes ∇KL
+    return [
+        holds("∇KL and ∇(2 JS) have the same sign at every θ", bool(np.all(same))),
+        holds(
+            "∇KL points away from μ at every θ (θ − μ times the gradient, smallest shown)",
+            bool(np.all((a["thetas"] - result.scalars["mu"]) * a["kl"] > 0)),
+            float(np.min((a["thetas"] - result.scalars["mu"]) * a["kl"])),
+        ),
+        at_least(
+            "|∇KL| / |∇(2 JS)|, smallest over the grid", result.scalars["kl_over_js_min"], 2.0
+        ),
+    ]

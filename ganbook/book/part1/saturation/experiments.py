@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from scipy import stats
 
+from ganbook.divergences import js_divergence, kl_divergence
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
 from ganbook.losses import minimax_generator_loss, nonsaturating_generator_loss
@@ -38,7 +40,11 @@ from ganbook.measures.toy_runs import (
     DCGAN_RING_TEST,
     ring_loss_runs,
 )
-from ganbook.theory import gaussian_optimal_discriminator_logit
+from ganbook.theory import (
+    gaussian_optimal_discriminator_logit,
+    gaussian_optimal_logistic_parameters,
+    nonsaturating_divergence,
+)
 
 GENERATOR_LOSSES = {
     "saturating": minimax_generator_loss,
@@ -234,3 +240,104 @@ def saturation_ring_strong_d(params, context: RunContext) -> ExperimentResult:
     # the run the sample figure shows: the median member by the length of the saturating stall
     scalars["shown_member"] = median_member(sat)
     return ExperimentResult(arrays=arrays, scalars=scalars)
+
+
+def generator_gradients_at_fixed_optimum(mu: float, theta: float, sigma: float, params) -> dict:
+    r"""$\partial\mathcal{L}_G/\partial\theta$ of both generator losses, with $D^*$ held fixed.
+
+    $D^*$ is the optimum for the current $\theta$, a logistic function with the closed-form
+    parameters `gaussian_optimal_logistic_parameters` (constants, so autograd differentiates
+    through $x = z + \theta$ only). The expectation over $z \sim N(0, \sigma^2)$ is a sum over an
+    evenly spaced grid of ``z_points`` nodes in $\pm$ ``z_span`` $\sigma$ with Gaussian weights.
+    Float64 throughout.
+    """
+    phi0, phi1 = gaussian_optimal_logistic_parameters(mu, theta, sigma)
+    z = np.linspace(-params["z_span"] * sigma, params["z_span"] * sigma, params["z_points"])
+    w = torch.tensor(np.exp(-0.5 * (z / sigma) ** 2), dtype=torch.float64)
+    w = w / w.sum()
+    out = {}
+    for key, loss in GENERATOR_LOSSES.items():
+        t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
+        logit = phi0 + phi1 * (torch.tensor(z, dtype=torch.float64) + t)  # ℓ*(G(z)), D* fixed
+        (grad,) = torch.autograd.grad((w * loss(logit, reduction="none")).sum(), t)
+        out[key] = float(grad)
+    return out
+
+
+def divergence_gradients(mu: float, theta: float, sigma: float, params) -> dict:
+    r"""Central differences in $\theta$ of $\mathrm{KL}(p_g\|p_\text{data})$ and $2\,\mathrm{JS}$.
+
+    Both Gaussians are discretised on one evenly spaced grid of ``x_points`` points in
+    $\mu \pm$ ``x_span`` $\sigma$ (a probability vector each) and the divergences come from
+    `ganbook.divergences`; the step is ``step`` $\sigma$. No autograd and no $D^*$.
+    """
+    x = np.linspace(
+        mu - params["x_span"] * sigma, mu + params["x_span"] * sigma, params["x_points"]
+    )
+    p = stats.norm.pdf(x, mu, sigma)
+    p /= p.sum()
+
+    def model(t: float) -> np.ndarray:
+        q = stats.norm.pdf(x, t, sigma)
+        return q / q.sum()
+
+    h = params["step"] * sigma
+    plus, minus = model(theta + h), model(theta - h)
+    kl = (kl_divergence(plus, p) - kl_divergence(minus, p)) / (2 * h)
+    js2 = 2.0 * (js_divergence(p, plus) - js_divergence(p, minus)) / (2 * h)
+    both = (nonsaturating_divergence(p, plus) - nonsaturating_divergence(p, minus)) / (2 * h)
+    return {"kl": kl, "two_js": js2, "kl_minus_two_js": both}
+
+
+@experiment(
+    "saturation_ns_divergence",
+    params={
+        **SHIFT_TOY,
+        "offsets": [-8.0, -6.0, -4.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 4.0, 6.0, 8.0],
+        "z_span": 14.0,
+        "z_points": 8001,
+        "x_span": 24.0,
+        "x_points": 12001,
+        "step": 1e-4,
+    },
+    test={"offsets": [-4.0, -1.0, 2.0], "z_points": 2801, "x_points": 4801},
+    uses_torch_device=False,
+    title="Shift toy: the generator's gradient at a fixed D* against the gradient of a divergence",
+)
+def saturation_ns_divergence(params, _context: RunContext) -> ExperimentResult:
+    mu, sigma = params["mu"], params["sigma"]
+    thetas = mu + sigma * np.asarray(params["offsets"], dtype=float)
+    rows = {k: [] for k in ("saturating", "nonsaturating", "kl", "two_js", "kl_minus_two_js")}
+    for theta in thetas:
+        for key, value in {
+            **generator_gradients_at_fixed_optimum(mu, float(theta), sigma, params),
+            **divergence_gradients(mu, float(theta), sigma, params),
+        }.items():
+            rows[key].append(value)
+    a = {k: np.asarray(v) for k, v in rows.items()}
+    ns_error = np.abs(a["nonsaturating"] / a["kl_minus_two_js"] - 1.0)
+    sat_error = np.abs(a["saturating"] / a["two_js"] - 1.0)
+    at_two = nearest_index(thetas, mu - 2 * sigma)
+    return ExperimentResult(
+        arrays={
+            "thetas": thetas,
+            **a,
+            "ns_relative_error": ns_error,
+            "sat_relative_error": sat_error,
+        },
+        scalars={
+            "mu": mu,
+            "sigma": sigma,
+            "points": len(thetas),
+            "offset_below": float(-np.min(params["offsets"])),  # how far below μ, in σ
+            "offset_above": float(np.max(params["offsets"])),  # how far above μ, in σ
+            "ns_max_relative_error": float(ns_error.max()),
+            "sat_max_relative_error": float(sat_error.max()),
+            "nonsaturating_at_2sigma": float(a["nonsaturating"][at_two]),
+            "kl_at_2sigma": float(a["kl"][at_two]),
+            "two_js_at_2sigma": float(a["two_js"][at_two]),
+            "kl_minus_two_js_at_2sigma": float(a["kl_minus_two_js"][at_two]),
+            # |∇KL| / |∇2JS| = 1 / E D*: above 2 wherever the fakes look fake on average
+            "kl_over_js_min": float(np.min(np.abs(a["kl"] / a["two_js"]))),
+        },
+    )

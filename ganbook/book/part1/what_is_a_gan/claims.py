@@ -295,3 +295,59 @@ def discriminator_nearly_fooled(result: ExperimentResult):
         ),
         at_most("D's loss at the end, highest over the runs", s["d_loss_final_max"], s["log4"]),
     ]
+
+
+# ---- ring_run_mode_shares: each mode's share of the trained generators' samples ----------------
+
+
+@claim(
+    "ring_run_mode_shares",
+    "in at least four fifths of the runs some mode receives less than a quarter of the data's "
+    "share (1/32 of the samples, against 1/8)",
+    profiles=TRAINED,
+)
+def some_mode_far_below_its_share(result: ExperimentResult):
+    s = result.scalars
+    return at_least(
+        "share of the runs in which some mode gets under 1/32 of the samples",
+        share_of_runs(s["members_some_mode_under_quarter"], s["members"]),
+        0.8,
+    )
+
+
+@claim(
+    "ring_run_mode_shares",
+    "in the run shown at least one mode receives less than half of the data's share",
+    profiles=TRAINED,
+)
+def shown_run_has_a_thin_mode(result: ExperimentResult):
+    return at_least(
+        "modes of the shown run with under 1/16 of the samples",
+        result.scalars["shown_modes_under_half"],
+        1,
+    )
+
+
+@claim(
+    "ring_run",
+    "in at least four fifths of the runs D at the centre of the mode with the fewest final samples "
+    "is above 1/2 and above D at the centre of the mode with the most",
+    profiles=TRAINED,
+)
+def least_filled_mode_looks_real(result: ExperimentResult):
+    a = result.arrays
+    shares, d = a["fake_mode_share"], a["d_at_modes"]  # (members, 8) each
+    rows = np.arange(len(shares))
+    least, most = d[rows, shares.argmin(axis=1)], d[rows, shares.argmax(axis=1)]
+    return [
+        at_least(
+            "share of the runs with D > 1/2 at the least-filled mode",
+            share_of_runs(int((least > 0.5).sum()), len(rows)),
+            0.8,
+        ),
+        at_least(
+            "share of the runs with D higher at the least-filled mode than at the most-filled",
+            share_of_runs(int((least > most).sum()), len(rows)),
+            0.8,
+        ),
+    ]

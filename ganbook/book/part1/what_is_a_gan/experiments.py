@@ -236,3 +236,41 @@ def ring_run(params, context: RunContext) -> ExperimentResult:
             **summarise(a, first),
         },
     )
+
+
+@experiment(
+    "ring_run_mode_shares",
+    params={"modes": RING_MODES},
+    uses_torch_device=False,
+    needs=("ring_run",),
+    title="Minimax on the ring: each mode's share of the trained generators' samples, per run",
+)
+def ring_run_mode_shares(params, context: RunContext) -> ExperimentResult:
+    r"""How much of each trained $G$'s mass each mode receives, against the data's $1/8$.
+
+    Reads `ring_run`'s latent cloud (``latent_share``: per run, the share of $G(z)$ within
+    ``COVERAGE_RADIUS`` standard deviations of each mode) and summarises it per run: the
+    smallest and largest share, and the shares of the run the figures show, sorted.
+    """
+    ring = context.needed["ring_run"]
+    shares = ring.arrays["latent_share"]  # (members, modes)
+    uniform = 1.0 / params["modes"]
+    smallest, largest = shares.min(axis=1), shares.max(axis=1)
+    shown = np.sort(shares[int(ring.scalars["shown_member"])])
+    return ExperimentResult(
+        arrays={"smallest": smallest, "largest": largest, "shown_sorted": shown},
+        scalars={
+            "members": len(shares),
+            "uniform_share": uniform,
+            "smallest_share_median": float(np.median(smallest)),
+            "smallest_share_max": float(smallest.max()),
+            "largest_share_median": float(np.median(largest)),
+            "largest_share_max": float(largest.max()),
+            # runs in which some mode receives under a quarter of the data's share
+            "members_some_mode_under_quarter": int((smallest < uniform / 4).sum()),
+            "shown_smallest": float(shown[0]),
+            "shown_second_smallest": float(shown[1]),
+            "shown_largest": float(shown[-1]),
+            "shown_modes_under_half": int((shown < uniform / 2).sum()),
+        },
+    )

@@ -131,14 +131,17 @@ def draw_ring_run_coverage(results):
 
 @figure(
     "ring_run_latent",
-    experiments=("ring_run",),
+    experiments=("ring_run", "ring_run_mode_shares"),
     caption=(
         r"How a trained generator folds the plane (" + SHOWN + r"). Left: the latent plane, "
         r"$z \sim N(0, I)$, each point and the background coloured by the mode nearest to its "
         r"image $G(z)$; grey where $G(z)$ lands more than $3\sigma$ from every mode. Right: the "
         r"images $G(z)$ in the same colours. $G$ cuts the plane into wedges and squeezes each "
-        r"onto a mode. The wedges are of unequal width, and the grey seams between them are the "
-        r"bridges between modes."
+        r"onto a mode. The wedges are far from equal: in this run the modes receive from "
+        r"{ring_run_mode_shares.shown_smallest:.1%} to {ring_run_mode_shares.shown_largest:.1%} "
+        r"of the samples, where the data give each {ring_run_mode_shares.uniform_share:.1%}, so "
+        r"the thinnest wedges are needles. The grey seams between the wedges are the bridges "
+        r"between modes."
     ),
     alt="Two panels. Left, a cloud of latent points over a plane divided into coloured "
     "wedges of unequal width separated by grey seams. Right, the same points after the "

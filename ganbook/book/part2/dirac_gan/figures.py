@@ -45,7 +45,9 @@ def _title(game: str, scalars) -> str:
         r"$|\psi| = c$ (clipping keeps $\psi$ out of the grey bands); WGAN-GP stops at the "
         r"cross, $(-2\lambda, 0)$; R1 converges. Here $c$ = {dirac_trajectories.clip:g}, "
         r"$\lambda$ = {dirac_trajectories.lam:g} and $\gamma$ = {dirac_trajectories.gamma:g}, "
-        r"larger than the papers' $c = 0.01$ and $\lambda = 10$ so that the orbits are visible."
+        r"larger than the papers' $c = 0.01$ and $\lambda = 10$ so that the orbits are visible. "
+        r"Signs follow the paper: the critic scores the generated point $\theta$ above the data "
+        r"at $0$ when $\psi\theta > 0$ (the book's other chapters mirror $\psi$)."
     ),
     alt="Four phase portraits. Top left: circular streamlines, a solid path spiralling outward "
     "and a dashed closed loop. Top right: circular streamlines with grey bands beyond psi = plus "

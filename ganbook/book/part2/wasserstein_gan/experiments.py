@@ -6,7 +6,9 @@ steps so that every member's critic can be examined: its estimate $E\,D(x) - E\,
 fresh samples, the exact $W_1$ between generated and real samples (`sample_w1`), its
 input-gradient norms at interpolates, and, at the end, every one of its weights. The WGAN-GP
 chapter runs the same harness with the gradient penalty; member $k$ of both starts from the same
-networks. This module does not draw.
+networks. ``wgan_clipping_tracking`` reads that ensemble's stops (``needs=``) and measures how
+closely the critic's estimate follows the exact $W_1$: their correlation over each member's stops,
+with and without the warm-up. This module does not draw.
 """
 
 from __future__ import annotations
@@ -102,4 +104,53 @@ def wgan_clipping(params, context: RunContext) -> ExperimentResult:
             "grad_norm_over_bound_max": float(np.max(norms.max(axis=1) / bound[:, -1])),
             "w1_fell_members": int(np.sum(arrays["eval_w1"][:, -1] < arrays["eval_w1"][:, 0])),
         },
+    )
+
+
+def stop_correlation(x: np.ndarray, y: np.ndarray, min_stops: int = 3) -> float:
+    r"""Pearson's $r$ between two series of one member's stops; NaN for fewer than ``min_stops``.
+
+    $$
+    r = \frac{\sum_s (x_s - \bar x)(y_s - \bar y)}
+             {\sqrt{\sum_s (x_s - \bar x)^2 \, \sum_s (y_s - \bar y)^2}}
+    $$
+
+    NaN too when either series is constant (a claim on it then fails rather than passes).
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    dx, dy = x - x.mean(), y - y.mean()
+    scale = np.sqrt(np.sum(dx**2) * np.sum(dy**2))
+    return float(np.sum(dx * dy) / scale) if len(x) >= min_stops and scale > 0 else float("nan")
+
+
+@experiment(
+    "wgan_clipping_tracking",
+    params={"min_stops": 3},  # a correlation over fewer stops says nothing
+    needs=("wgan_clipping",),  # its result depends on the device through the runs it reads
+    title="WGAN with weight clipping: how closely the critic's estimate follows the exact W1",
+)
+def wgan_clipping_tracking(params, context: RunContext) -> ExperimentResult:
+    clipping = context.needed["wgan_clipping"]
+    a, warm_up = clipping.arrays, clipping.scalars["warm_up"]
+    estimate, w1 = a["eval_critic_estimate"], a["eval_w1"]  # (K, S): members, stops
+    warm = a["eval_step"] >= warm_up
+    n = params["min_stops"]
+    pairs = list(zip(estimate, w1, strict=True))  # one (estimate, W1) pair of series per member
+    return ExperimentResult(
+        scalars={
+            "members": len(w1),
+            "warm_up": warm_up,
+            "stops": len(warm),
+            "stops_after_warm_up": int(np.sum(warm)),
+            # members whose estimate rises from the first stop to the next while their W1 falls
+            "members_opposite_at_first": int(
+                np.sum((estimate[:, 1] > estimate[:, 0]) & (w1[:, 1] < w1[:, 0]))
+            ),
+            # Pearson's r between the estimate E D(x) − E D(G(z)) and W1 over a member's stops
+            **spread("correlation", [stop_correlation(e, w, n) for e, w in pairs]),
+            **spread(
+                "correlation_after_warm_up",
+                [stop_correlation(e[warm], w[warm], n) for e, w in pairs],
+            ),
+        }
     )

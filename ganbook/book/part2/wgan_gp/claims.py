@@ -8,6 +8,8 @@ chapter checks its own ensemble against the same mark, so the pages can set one 
 
 from __future__ import annotations
 
+import numpy as np
+
 from ganbook.engine.claims import at_least, at_most, between, claim
 
 W1_MARK = 0.4
@@ -36,6 +38,16 @@ def norms_near_one(result):
 
 @claim(
     "wgan_gp",
+    "under the penalty no interpolate of any member has a gradient norm of exactly zero",
+    profiles=STANDARD,
+)
+def no_penalised_critic_is_exactly_flat(result):
+    zeros = int(np.sum(result.arrays["final_norms"] == 0))
+    return at_most("interpolates with a zero gradient norm, all members", zeros, 0)
+
+
+@claim(
+    "wgan_gp",
     "in every member most interpolates (more than half) have a gradient norm within 0.2 of 1",
     profiles=STANDARD,
 )
@@ -60,6 +72,16 @@ def penalty_fixes_the_scale(result):
             100,
         ),
     ]
+
+
+@claim(
+    "wgan_gp",
+    "the penalised critic, too, is not positive at every stop: at some stop of some member its "
+    "K̂ is zero or negative",
+    profiles=STANDARD,
+)
+def penalised_k_hat_is_not_always_positive(result):
+    return at_least("stops with K̂ ≤ 0, all members", result.scalars["negative_ratio_stops"], 1)
 
 
 @claim(

@@ -1,14 +1,14 @@
 r"""Experiments of the WGAN-GP chapter: the gradient penalty on the ring, and a classic bug.
 
-``wgan_gp`` trains a seed ensemble of WGAN-GP with the settings of the authors' code (Adam 1e-4,
-β = (0.5, 0.9), λ = 10, $n_{\text{critic}} = 5$), with the harness and evaluations of
-``wgan_clipping`` (`train_and_examine` of `ganbook.measures`): member $k$ of the two ensembles
-has the same seed, so it starts from the same networks, which lets the chapter compare the two
-member by member. The same experiment also trains one critic with a *wrong* penalty, the norm
-taken over the whole batch instead of per example, from member 0's networks and random numbers,
-to show what that bug does to the norms: `train` with ``penalty=`` the buggy one. The buggy
-penalty lives only in this module, for that demonstration; the package's penalty is
-`ganbook.penalties.gradient_penalty`.
+``wgan_gp`` trains a seed ensemble of WGAN-GP with the paper's λ = 10, $n_{\text{critic}} = 5$
+and Adam at 1e-4, but the β = (0.5, 0.9) of the authors' toy code (Algorithm 1 has β₁ = 0; see
+`TrainConfig`), with the harness and evaluations of ``wgan_clipping`` (`train_and_examine` of
+`ganbook.measures`): member $k$ of the two ensembles has the same seed, so it starts from the
+same networks, which lets the chapter compare the two member by member. The same experiment
+also trains one critic with a *wrong* penalty, the norm taken over the whole batch instead of per
+example, from member 0's networks and random numbers, to show what that bug does to the norms:
+`train` with ``penalty=`` the buggy one. The buggy penalty lives only in this module, for that
+demonstration; the package's penalty is `ganbook.penalties.gradient_penalty`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,255 @@
+"""Every page at a laptop's and a phone's width: layout, math, code, figures, and axe-core.
+
+At 1280 and 390 CSS pixels, on every page of the built site:
+
+- the page never scrolls sideways (the document is no wider than the viewport);
+- a display formula or a code block wider than the column scrolls inside its own box (it is
+  never cut off by an ancestor that hides overflow), and such a box can be reached from the
+  keyboard;
+- the table of contents shows text, never raw TeX (no ``$``, no backslash).
+
+Every figure file is at most 400 KB. axe-core (served from ``node_modules``, injected from the
+file: the site and its test stay offline) checks every page in the light and in the dark scheme;
+a serious or critical violation fails the test, except the ones listed in `MATERIAL_CAUSED`,
+which the theme's own markup causes and the project cannot change.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_browser import CHROMIUM_FLAGS, chromium_path, site_pages, wait_for_typesetting
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"laptop": (1280, 800), "phone": (390, 844)}
+FIGURE_LIMIT = 400 * 1024
+
+# (rule id, CSS selector prefix of the offending node or "" for any) -> why the project cannot
+# fix it. Only violations of Material's own markup belong here; anything in the article's content,
+# the project's CSS, or markup the ganbook plugin writes must be fixed instead.
+MATERIAL_CAUSED: dict[tuple[str, str], str] = {
+    ("aria-dialog-name", ".md-search"): (
+        "Material's search overlay is a role=dialog without a name; its markup comes from the "
+        "theme's partials/search.html, which the project does not override"
+    ),
+    ("aria-progressbar-name", ".md-progress"): (
+        "navigation.instant.progress: Material's progress bar is a role=progressbar without a "
+        "name, written by the theme's bundle"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site) -> Iterator[str]:
+    """Where the site is served: its published URL (answered from the directory) or a local port.
+
+    The local server takes any free port: this test does not follow instant navigation, so the
+    port need not be the one the site was built for (which test_browser's server may hold).
+    """
+    if built_site.published_url:
+        yield built_site.published_url
+        return
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
+    )
+    handler.log_message = lambda *_args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run must install Debian's chromium")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_page(chromium, built_site, base_url: str, width: int, height: int, dark: bool = False):
+    """A page of ``width`` x ``height`` CSS pixels, in the dark scheme if ``dark``."""
+    page = chromium.new_page(
+        viewport={"width": width, "height": height},
+        color_scheme="dark" if dark else "light",
+    )
+    if built_site.published_url:
+        site_dir = built_site.site_dir
+
+        def answer(route):
+            relative = route.request.url[len(base_url) :].split("#")[0].split("?")[0]
+            path = site_dir / relative
+            if path.is_dir():
+                path = path / "index.html"
+            if path.is_file():
+                route.fulfill(path=str(path))
+            else:
+                route.fulfill(status=404, body="not found")
+
+        page.route(base_url + "**", answer)
+    return page
+
+
+LAYOUT = """() => {
+  const root = document.documentElement;
+  const viewport = root.clientWidth;
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string'
+      ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  // The first element, in document order, that reaches past the viewport's right edge
+  // without an ancestor that scrolls or clips it.
+  const sticking = [];
+  if (root.scrollWidth > viewport + 1) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= viewport + 1) continue;
+      let contained = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (!/visible/.test(getComputedStyle(a).overflowX)) { contained = true; break; }
+      }
+      if (!contained) { sticking.push(describe(el) + ' right=' + Math.round(r.right)); }
+      if (sticking.length >= 5) break;
+    }
+  }
+  // A box that is wider than it shows: it must scroll (not be clipped) and be focusable.
+  const problems = [];
+  const check = (el, what) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) return;  // in a closed <details> or an inactive tab
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const overflow = getComputedStyle(a).overflowX;
+      if (/auto|scroll/.test(overflow)) {
+        if (a.scrollWidth > a.clientWidth + 1 && !a.hasAttribute('tabindex') &&
+            !a.querySelector('a, button, input, [tabindex]')) {
+          problems.push(what + ' scrolls in a box the keyboard cannot reach: ' + describe(a));
+        }
+        return;
+      }
+      if (/hidden|clip/.test(overflow)) {
+        const b = a.getBoundingClientRect();
+        if (r.right > b.right + 1 || r.left < b.left - 1) {
+          problems.push(what + ' clipped by ' + describe(a) + ': ' + el.textContent.slice(0, 50));
+        }
+        return;
+      }
+    }
+  };
+  document.querySelectorAll('mjx-container[display="true"]').forEach(el => check(el, 'formula'));
+  document.querySelectorAll('mjx-container.gb-wide-inline')
+    .forEach(el => check(el, 'inline formula'));
+  document.querySelectorAll('.md-typeset pre > code').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      if (!/auto|scroll/.test(getComputedStyle(el).overflowX)) {
+        problems.push('code block does not scroll: ' + el.textContent.slice(0, 50));
+      } else if (!el.hasAttribute('tabindex')) {
+        problems.push('scrolling code block not focusable: ' + el.textContent.slice(0, 50));
+      }
+    }
+  });
+  const toc = [...document.querySelectorAll('nav.md-nav--secondary .md-nav__link')]
+    .map(a => a.textContent.trim()).filter(text => /[$\\\\]/.test(text));
+  const images = [...document.querySelectorAll('article img')]
+    .filter(img => img.getBoundingClientRect().right > viewport + 1)
+    .map(img => img.getAttribute('src'));
+  return {scrollWidth: root.scrollWidth, viewport, sticking, problems, toc, images};
+}"""
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_pages_fit_at_laptop_and_phone_widths(chromium, built_site, base_url, device):
+    width, height = WIDTHS[device]
+    pages = site_pages(built_site)
+    assert len(pages) >= 10
+    page = open_page(chromium, built_site, base_url, width, height)
+    failures = []
+    for relative in pages:
+        page.goto(base_url + relative, wait_until="networkidle")
+        wait_for_typesetting(page)
+        state = page.evaluate(LAYOUT)
+        where = f"{relative or 'index'} at {width}px"
+        if state["scrollWidth"] > state["viewport"] + 1:
+            failures.append(
+                f"{where}: the page is {state['scrollWidth']}px wide; {state['sticking']}"
+            )
+        failures += [f"{where}: {problem}" for problem in state["problems"]]
+        if state["toc"]:
+            failures.append(f"{where}: raw TeX in the table of contents {state['toc']}")
+        if state["images"]:
+            failures.append(f"{where}: images wider than the page {state['images']}")
+    page.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_no_figure_file_is_over_400_kb(built_site):
+    figures = sorted((built_site.site_dir / "figures").iterdir())
+    assert len(figures) >= 10
+    heavy = {f.name: f.stat().st_size // 1024 for f in figures if f.stat().st_size > FIGURE_LIMIT}
+    assert heavy == {}, f"figures over 400 KB (sizes in KB): {heavy}"
+
+
+def excused(rule: str, target: str) -> bool:
+    return any(
+        rule == excused_rule and target.startswith(prefix)
+        for (excused_rule, prefix) in MATERIAL_CAUSED
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(chromium, built_site, base_url, scheme):
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: `npm ci` installs axe-core (package-lock.json)")
+        pytest.skip("axe-core is not installed (npm ci)")
+    width, height = WIDTHS["laptop"]
+    page = open_page(chromium, built_site, base_url, width, height, dark=scheme == "dark")
+    failures = []
+    for relative in site_pages(built_site):
+        page.goto(base_url + relative, wait_until="networkidle")
+        wait_for_typesetting(page)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => {
+              const result = await axe.run(document, {resultTypes: ['violations']});
+              return result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({id: v.id, help: v.help,
+                            targets: v.nodes.map(n => n.target.join(' '))}));
+            }"""
+        )
+        for violation in violations:
+            targets = [t for t in violation["targets"] if not excused(violation["id"], t)]
+            if targets:
+                failures.append(
+                    f"{relative or 'index'} ({scheme}): {violation['id']} ({violation['help']}): "
+                    f"{targets[:4]}{' …' if len(targets) > 4 else ''}"
+                )
+    page.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_notebook_page_offers_its_notebook_for_download(built_site):
+    """mkdocs-jupyter's ``include_source`` ships the notebook beside its page; the page links it."""
+    notebooks = sorted(built_site.site_dir.rglob("*.nb/index.html"))
+    assert notebooks, "no notebook page in the site"
+    for page in notebooks:
+        source = page.parent / f"{page.parent.name}.py"
+        assert source.is_file(), f"{source} is not shipped (include_source)"
+        html = page.read_text(encoding="utf-8")
+        assert f'href="{source.name}"' in html, f"{page.parent.name}: no link to {source.name}"
