@@ -1,7 +1,8 @@
 """The book's layout rules, read from the files themselves: one home per chapter.
 
 A chapter is a page with code behind it: ``docs/part-2/wgan-gp.md`` is explained by the package
-``ganbook/book/part2/wgan_gp/`` (experiments, figures, claims and nothing else) and tested by
+``ganbook/book/part2/wgan_gp/`` (experiments, figures, claims and the parts they import, nothing
+else) and tested by
 ``tests/book/test_wgan_gp.py``. These tests parse ``mkdocs.yml``, the pages and the sources
 directly (YAML, regular expressions, `ast`) rather than asking `ganbook.book` what it holds, and
 compare what they find with `CHAPTERS`.
@@ -159,14 +160,34 @@ def test_a_page_includes_code_only_from_its_own_chapter():
             assert owner in (None, page.removesuffix(".md")), f"{page} includes {match['path']}"
 
 
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
 def test_a_chapter_package_holds_its_three_modules_and_nothing_else():
+    """Experiments, figures and claims, and the parts of them that sit beside them.
+
+    A chapter's experiments may keep parts in their own modules (the code a page shows, the
+    tools that measure it); each must be imported by a module of the same chapter.
+    """
     chapter_dirs = {chapter_dir(chapter.page) for chapter in CHAPTERS}
     for path in sorted(BOOK.rglob("*")):
         if "__pycache__" in path.parts:
             continue
         relative = path.relative_to(BOOK)
         if path.parent in chapter_dirs:
-            assert path.name in CHAPTER_FILES, f"{path.relative_to(ROOT)} is not a chapter module"
+            if path.name in CHAPTER_FILES:
+                continue
+            own_imports = {
+                name
+                for sibling in path.parent.glob("*.py")
+                if sibling != path
+                for name in imported_modules(sibling)
+            }
+            assert path.suffix == ".py", f"{path.relative_to(ROOT)} is not a chapter module"
+            assert module_name(path) in own_imports, (
+                f"{path.relative_to(ROOT)} is not a chapter module, nor imported by one"
+            )
         elif path.is_dir():
             assert path in chapter_dirs or len(relative.parts) == 1, f"{relative}: no chapter"
             assert (path / "__init__.py").is_file(), f"{relative} is not a package"

@@ -21,7 +21,8 @@
 # logistic discriminator $D(x) = \sigma(\phi_0 + \phi_1 x)$, with the losses of `ganbook.losses`.
 # Copy the cells into your own notebook; they use only the public API of `ganbook`.
 #
-# The real data are $N(\mu, 1)$ with $\mu = 3$. The generator starts at $\theta = 0$. The optimal
+# The real data are $N(\mu, 1)$ with $\mu = 0$, as everywhere in the book. The generator starts at
+# $\theta = -3$. The optimal
 # discriminator of this game is exactly logistic, so the little discriminator can represent it.
 
 # %%
@@ -33,19 +34,22 @@ from ganbook.losses import minimax_discriminator_loss, nonsaturating_generator_l
 from ganbook.models import LogisticDiscriminator, ShiftGenerator
 
 torch.set_num_threads(1)
-mu, steps, batch = 3.0, 400, 256
+mu, theta0, steps, batch = 0.0, -3.0, 400, 256
 data_rng = torch.Generator().manual_seed(0)
 noise_rng = torch.Generator().manual_seed(1)
 
 # %% [markdown]
 # One training step alternates the two players. The discriminator takes a step on a *detached*
-# fake batch (the generator must not move while the detective learns), then the generator takes a
-# step on fresh noise, through the discriminator it now faces.
+# fake batch, then the generator takes a step on fresh noise, through the discriminator it now
+# faces. The `detach` only saves work: `opt_d` holds the discriminator's parameters alone, and
+# `opt_g.zero_grad()` clears whatever the discriminator's backward pass left in the generator's
+# `.grad` before the generator's own pass, so the generator would not move either way. (Without
+# that `zero_grad`, it would: see [Common mistakes](../../part-2/common-mistakes/).)
 
 
 # %%
 def train(generator_loss, steps=steps, lr_d=0.2, lr_g=0.2):
-    G, D = ShiftGenerator(theta=0.0), LogisticDiscriminator()
+    G, D = ShiftGenerator(theta=theta0), LogisticDiscriminator()
     opt_g = torch.optim.SGD(G.parameters(), lr=lr_g)
     opt_d = torch.optim.SGD(D.parameters(), lr=lr_d)
     thetas = []
@@ -67,12 +71,16 @@ def train(generator_loss, steps=steps, lr_d=0.2, lr_g=0.2):
 
 
 thetas = train(nonsaturating_generator_loss)
+peak = max(range(steps), key=thetas.__getitem__)
 print(f"theta after {steps} steps: {thetas[-1]:.3f} (the real mean is {mu})")
+print(f"highest theta: {thetas[peak]:.3f}, at step {peak + 1}")
 
 # %% [markdown]
-# The shift $\theta$ climbs towards $\mu$ and then hovers around it: near the solution the
-# discriminator can no longer tell the two clouds apart, its slope $\phi_1$ shrinks, and both
-# players' gradients become small and noisy.
+# The shift $\theta$ climbs towards $\mu$, runs past it (the highest $\theta$ printed above), and
+# swings back: the overshoot of [the two players' game](../value-function/), where the
+# discriminator's slope lags behind the generator. Then it settles near $\mu$: the discriminator
+# can no longer tell the two clouds apart, its slope $\phi_1$ shrinks, and both players'
+# gradients become small and noisy.
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")

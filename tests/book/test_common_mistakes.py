@@ -15,7 +15,7 @@ import pytest
 import torch
 from scipy import optimize
 
-from ganbook.book.part2.common_mistakes import experiments as mistakes
+from ganbook.book.part2.common_mistakes import measurements, mistakes
 from ganbook.penalties import gradient_penalty
 
 LOGITS = np.linspace(-9.0, 9.0, 37)
@@ -97,7 +97,7 @@ def test_the_flipped_gradient_is_minus_the_correct_one_on_the_tiny_model(results
 
 
 def test_float32_rounds_the_sigmoid_to_one_and_the_log_to_minus_infinity():
-    at = torch.tensor([mistakes.logit(0.5), 20.0], dtype=torch.float32)
+    at = torch.tensor([measurements.logit(0.5), 20.0], dtype=torch.float32)
     assert torch.sigmoid(at)[1].item() == 1.0  # 1 − σ(20) ≈ 2e-9, below float32's spacing
     assert mistakes.handwritten_minimax_generator_loss(at).item() == -math.inf
     # the same formula in float64 is finite: the mistake is the rounding, not the formula

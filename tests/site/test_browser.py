@@ -190,7 +190,9 @@ def wait_for_typesetting(page, previous: str | None = None) -> str:
         arg=previous,
         timeout=30_000,
     )
-    return page.evaluate("document.body.dataset.gbTypeset")
+    # MathJax asks for a glyph's web font only when the glyph is first drawn: wait for those
+    # requests too, or leaving the page aborts them (reported as failed requests).
+    return page.evaluate("document.fonts.ready.then(() => document.body.dataset.gbTypeset)")
 
 
 def check_page(page, where: str):

@@ -172,36 +172,25 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("device", WIDTHS)
-def test_pages_fit_at_laptop_and_phone_widths(chromium, built_site, base_url, device):
-    width, height = WIDTHS[device]
-    pages = site_pages(built_site)
-    assert len(pages) >= 10
-    page = open_page(chromium, built_site, base_url, width, height)
-    failures = []
-    for relative in pages:
-        page.goto(base_url + relative, wait_until="networkidle")
-        wait_for_typesetting(page)
-        state = page.evaluate(LAYOUT)
-        where = f"{relative or 'index'} at {width}px"
-        if state["scrollWidth"] > state["viewport"] + 1:
-            failures.append(
-                f"{where}: the page is {state['scrollWidth']}px wide; {state['sticking']}"
-            )
-        failures += [f"{where}: {problem}" for problem in state["problems"]]
-        if state["toc"]:
-            failures.append(f"{where}: raw TeX in the table of contents {state['toc']}")
-        if state["images"]:
-            failures.append(f"{where}: images wider than the page {state['images']}")
-    page.close()
-    assert failures == [], "\n".join(failures)
-
-
-def test_no_figure_file_is_over_400_kb(built_site):
-    figures = sorted((built_site.site_dir / "figures").iterdir())
-    assert len(figures) >= 10
-    heavy = {f.name: f.stat().st_size // 1024 for f in figures if f.stat().st_size > FIGURE_LIMIT}
-    assert heavy == {}, f"figures over 400 KB (sizes in KB): {heavy}"
+AXE_RUN = """async (options) => {
+  const result = await axe.run(document, Object.assign({resultTypes: ['violations']}, options));
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(' '))}));
+}"""
+# Only these of axe's rules depend on colour; the dark scheme changes nothing else on a page.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# What Material's palette toggle does: the scheme is an attribute of <body>.
+TO_DARK = """() => {
+  // Material eases colour changes over a quarter second: axe must see the final colours.
+  const still = document.createElement('style');
+  still.textContent = '*, *::before, *::after { transition: none !important; }';
+  document.head.appendChild(still);
+  const background = () => getComputedStyle(document.body).backgroundColor;
+  const light = background();
+  document.body.setAttribute('data-md-color-scheme', 'slate');
+  return [light, background()];
+}"""
 
 
 def excused(rule: str, target: str) -> bool:
@@ -211,37 +200,82 @@ def excused(rule: str, target: str) -> bool:
     )
 
 
+def axe_failures(page, where: str, options: dict) -> list[str]:
+    failures = []
+    for violation in page.evaluate(AXE_RUN, options):
+        targets = [t for t in violation["targets"] if not excused(violation["id"], t)]
+        if targets:
+            failures.append(
+                f"{where}: {violation['id']} ({violation['help']}): "
+                f"{targets[:4]}{' …' if len(targets) > 4 else ''}"
+            )
+    return failures
+
+
+def layout_failures(page, where: str) -> list[str]:
+    state = page.evaluate(LAYOUT)
+    failures = []
+    if state["scrollWidth"] > state["viewport"] + 1:
+        failures.append(f"{where}: the page is {state['scrollWidth']}px wide; {state['sticking']}")
+    failures += [f"{where}: {problem}" for problem in state["problems"]]
+    if state["toc"]:
+        failures.append(f"{where}: raw TeX in the table of contents {state['toc']}")
+    if state["images"]:
+        failures.append(f"{where}: images wider than the page {state['images']}")
+    return failures
+
+
+@pytest.fixture(scope="module")
+def survey(chromium, built_site, base_url) -> dict[str, list[str]]:
+    """Every page once at each width; at the laptop's width axe-core in both schemes.
+
+    Returns the failures per check: ``laptop`` and ``phone`` (layout, TOC, images), ``light``
+    and ``dark`` (axe-core). The dark scheme is switched on the loaded page as Material's toggle
+    does, and checked with axe's colour rules: nothing else on a page depends on the scheme.
+    One load per page and width keeps the whole survey to a few minutes on two cores.
+    """
+    pages = site_pages(built_site)
+    assert len(pages) >= 10
+    failures: dict[str, list[str]] = {"laptop": [], "phone": [], "light": [], "dark": []}
+    axe_installed = AXE.is_file()
+    for device, (width, height) in WIDTHS.items():
+        page = open_page(chromium, built_site, base_url, width, height)
+        for relative in pages:
+            where = f"{relative or 'index'} at {width}px"
+            page.goto(base_url + relative, wait_until="load")
+            wait_for_typesetting(page)
+            failures[device] += layout_failures(page, where)
+            if device == "laptop" and axe_installed:
+                page.add_script_tag(path=str(AXE))
+                failures["light"] += axe_failures(page, f"{relative or 'index'} (light)", {})
+                light, dark = page.evaluate(TO_DARK)
+                assert light != dark, f"{where}: the slate scheme left the background {light}"
+                failures["dark"] += axe_failures(
+                    page, f"{relative or 'index'} (dark)", {"runOnly": COLOUR_RULES}
+                )
+        page.close()
+    return failures
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_pages_fit_at_laptop_and_phone_widths(survey, device):
+    assert survey[device] == [], "\n".join(survey[device])
+
+
+def test_no_figure_file_is_over_400_kb(built_site):
+    figures = sorted((built_site.site_dir / "figures").iterdir())
+    assert len(figures) >= 10
+    heavy = {f.name: f.stat().st_size // 1024 for f in figures if f.stat().st_size > FIGURE_LIMIT}
+    assert heavy == {}, f"figures over 400 KB (sizes in KB): {heavy}"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(chromium, built_site, base_url, scheme):
+def test_axe_finds_no_serious_violation(survey, scheme):
     if not AXE.is_file():
         if os.environ.get("CI"):
             pytest.fail(f"{AXE} is missing: `npm ci` installs axe-core (package-lock.json)")
         pytest.skip("axe-core is not installed (npm ci)")
-    width, height = WIDTHS["laptop"]
-    page = open_page(chromium, built_site, base_url, width, height, dark=scheme == "dark")
-    failures = []
-    for relative in site_pages(built_site):
-        page.goto(base_url + relative, wait_until="networkidle")
-        wait_for_typesetting(page)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async () => {
-              const result = await axe.run(document, {resultTypes: ['violations']});
-              return result.violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({id: v.id, help: v.help,
-                            targets: v.nodes.map(n => n.target.join(' '))}));
-            }"""
-        )
-        for violation in violations:
-            targets = [t for t in violation["targets"] if not excused(violation["id"], t)]
-            if targets:
-                failures.append(
-                    f"{relative or 'index'} ({scheme}): {violation['id']} ({violation['help']}): "
-                    f"{targets[:4]}{' …' if len(targets) > 4 else ''}"
-                )
-    page.close()
-    assert failures == [], "\n".join(failures)
+    assert survey[scheme] == [], "\n".join(survey[scheme])
 
 
 def test_every_notebook_page_offers_its_notebook_for_download(built_site):

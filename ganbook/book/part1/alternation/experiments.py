@@ -19,11 +19,11 @@ from ganbook.data import eight_gaussians_centres, gaussian_1d
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
 from ganbook.measures.samples import covered_modes, ring_data
+from ganbook.measures.shift_toy import SHIFT_TOY
 from ganbook.measures.summaries import median_member, spread
 from ganbook.measures.toy_runs import ToyEnsemble, toy_config, toy_players
 from ganbook.models import LogisticDiscriminator, ShiftGenerator
 
-TOY = {"mu": 2.0, "sigma": 1.0}  # the shift toy of the previous chapter
 LOG4 = float(np.log(4.0))
 
 SERIES = ("d_loss", "g_loss", "d_real", "d_fake")
@@ -60,9 +60,9 @@ def running_mean(values: np.ndarray, window: int) -> np.ndarray:
 @experiment(
     "alternation_shift",
     params={
-        **TOY,
+        **SHIFT_TOY,
         **TRAINING,
-        "theta0": -1.0,
+        "theta0": -3.0,
         "steps": 1000,
         "lr": 0.02,
         "snapshot_every": 25,

@@ -20,9 +20,9 @@ import torch
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
 from ganbook.losses import minimax_discriminator_loss
+from ganbook.measures.shift_toy import SHIFT_TOY
 from ganbook.training import reproducible_torch
 
-TOY = {"mu": 2.0, "sigma": 1.0}
 LOG4 = float(np.log(4.0))
 
 
@@ -105,7 +105,14 @@ def winding_angle(path: np.ndarray, centre) -> float:
 
 @experiment(
     "two_players_value",
-    params={**TOY, "nodes": 60, "theta_span": 4.0, "phi1_span": 3.0, "grid": 161, "arrows": 15},
+    params={
+        **SHIFT_TOY,
+        "nodes": 60,
+        "theta_span": 4.0,
+        "phi1_span": 3.0,
+        "grid": 161,
+        "arrows": 15,
+    },
     test={"grid": 41, "arrows": 9},
     uses_torch_device=False,
     title="The value V over (θ, φ₁) with the best intercept, its play field and its saddle",
@@ -163,7 +170,7 @@ def two_players_value(params, _context: RunContext) -> ExperimentResult:
 
 @experiment(
     "two_players_play",
-    params={**TOY, "nodes": 60, "start": [-1.0, 0.0], "lr": 0.1, "steps": 600},
+    params={**SHIFT_TOY, "nodes": 60, "start": [-3.0, 0.0], "lr": 0.1, "steps": 600},
     test={"steps": 500},
     uses_torch_device=False,
     title="Simultaneous gradient play on V(θ, φ₁): θ descends, φ₁ ascends, from one start",

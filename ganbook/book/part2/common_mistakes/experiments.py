@@ -1,8 +1,8 @@
 r"""Experiments of the common-mistakes chapter: each mistaken snippet, measured against the fix.
 
-The snippets below are the mistakes, written out once so that the page shows the very code the
-build measures; they are not part of the library and nothing else should call them. Every
-measurement is a gradient or a short deterministic computation, no training:
+The mistaken snippets live in `mistakes` (the page shows that very code), the tools that measure
+them in `measurements`. Every measurement is a gradient or a short deterministic computation, no
+training:
 
 - ``mistakes_generator_gradients``: $\partial\mathcal{L}_G/\partial\ell$ against
   $D(G(z)) = \sigma(\ell)$ for the Keras-style "minimax" pair, the sign-flipped non-saturating
@@ -18,12 +18,36 @@ measurement is a gradient or a short deterministic computation, no training:
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ganbook.book.part2.common_mistakes.measurements import (
+    flat_grad,
+    init_normal_,
+    logit,
+    logit_gradient,
+    mlp,
+    optimal_logits,
+    parameter_gradient,
+    tiny_players,
+    value_and_gradient,
+)
+from ganbook.book.part2.common_mistakes.mistakes import (
+    clipped_nonsaturating_generator_loss,
+    discriminator_backward,
+    double_sigmoid_generator_loss,
+    flipped_generator_loss,
+    generator_step,
+    handwritten_minimax_generator_loss,
+    keras_discriminator_loss,
+    keras_generator_loss,
+    per_example_penalty,
+    sigmoid_least_squares_generator_loss,
+    tfgan_default_discriminator_loss,
+    true_minimax_generator_loss,
+    whole_batch_penalty,
+)
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
 from ganbook.losses import (
@@ -33,171 +57,6 @@ from ganbook.losses import (
     nonsaturating_generator_loss,
 )
 from ganbook.penalties import gradient_penalty
-
-# ---- the mistakes, as readers copy them ------------------------------------------------------
-
-
-# --8<-- [start:keras_style_pair]
-def keras_discriminator_loss(real_output, fake_output):
-    """BCE on probabilities (D ends in a sigmoid): real labelled 1, fake 0."""
-    real_loss = F.binary_cross_entropy(real_output, torch.ones_like(real_output))
-    fake_loss = F.binary_cross_entropy(fake_output, torch.zeros_like(fake_output))
-    return real_loss + fake_loss
-
-
-def keras_generator_loss(fake_output):
-    """Called "minimax" in the tutorial: BCE with label 1 on the fakes."""
-    return F.binary_cross_entropy(fake_output, torch.ones_like(fake_output))
-    # --8<-- [end:keras_style_pair]
-
-
-# --8<-- [start:true_minimax]
-def true_minimax_generator_loss(fake_output):
-    r"""The real minimax generator loss in the same style: $\mathbb{E}\log(1 - D(G(z)))$."""
-    return -F.binary_cross_entropy(fake_output, torch.zeros_like(fake_output))
-    # --8<-- [end:true_minimax]
-
-
-# --8<-- [start:flipped_sign]
-def flipped_generator_loss(fake_output):
-    """Meant as "non-saturating", with the sign flipped."""
-    return torch.mean(-F.binary_cross_entropy(fake_output, torch.ones_like(fake_output)))
-    # --8<-- [end:flipped_sign]
-
-
-# --8<-- [start:probabilities_as_logits]
-def double_sigmoid_generator_loss(fake_logits):
-    """Probabilities passed to a loss that expects logits: the sigmoid is applied twice."""
-    fake_output = torch.sigmoid(fake_logits)
-    return F.binary_cross_entropy_with_logits(fake_output, torch.ones_like(fake_output))
-    # --8<-- [end:probabilities_as_logits]
-
-
-# --8<-- [start:handwritten_log]
-def handwritten_minimax_generator_loss(fake_logits):
-    """The saturating loss typed from the formula: a log of a rounded probability."""
-    return torch.log(1 - torch.sigmoid(fake_logits)).mean()
-    # --8<-- [end:handwritten_log]
-
-
-# --8<-- [start:clipped_log]
-def clipped_nonsaturating_generator_loss(fake_logits, epsilon=1e-7):
-    """Keras's ``binary_crossentropy(from_logits=False)``: probabilities clipped to [ε, 1 − ε]."""
-    fake_output = torch.clamp(torch.sigmoid(fake_logits), epsilon, 1 - epsilon)
-    return -torch.log(fake_output).mean()
-    # --8<-- [end:clipped_log]
-
-
-# --8<-- [start:sigmoid_least_squares]
-def sigmoid_least_squares_generator_loss(fake_logits):
-    r"""Least squares on a sigmoid output: $\tfrac12\,\mathbb{E}(\sigma(\ell) - 1)^2$."""
-    fake_output = torch.sigmoid(fake_logits)
-    return 0.5 * F.mse_loss(fake_output, torch.ones_like(fake_output))
-    # --8<-- [end:sigmoid_least_squares]
-
-
-# --8<-- [start:tfgan_default]
-def tfgan_default_discriminator_loss(real_logits, fake_logits, **kwargs):
-    """What ``tfgan.losses.minimax_discriminator_loss(real, fake)`` computes by default."""
-    return minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.25, **kwargs)
-    # --8<-- [end:tfgan_default]
-
-
-# --8<-- [start:missing_detach]
-def discriminator_backward(generator, discriminator, x, z):
-    """The discriminator's backward pass, with the fake batch not detached."""
-    fake = generator(z)
-    loss = minimax_discriminator_loss(discriminator(x), discriminator(fake))
-    loss.backward()  # fills the discriminator's .grad, and the generator's too
-    # --8<-- [end:missing_detach]
-
-
-# --8<-- [start:missing_zero_grad]
-def generator_step(generator, discriminator, z, optimiser):
-    """One generator step, with ``optimiser.zero_grad()`` left out."""
-    loss = nonsaturating_generator_loss(discriminator(generator(z)))
-    loss.backward()  # adds this gradient to whatever .grad holds
-    optimiser.step()
-    # --8<-- [end:missing_zero_grad]
-
-
-# --8<-- [start:whole_batch_norm]
-def whole_batch_penalty(critic, x_hat):
-    """The WGAN-GP penalty with one norm over the whole batch of gradients."""
-    x_hat = x_hat.requires_grad_(True)
-    (gradients,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
-    return (gradients.norm() - 1) ** 2  # one norm of the (B, 2) tensor
-    # --8<-- [end:whole_batch_norm]
-
-
-# --8<-- [start:per_example_norm]
-def per_example_penalty(critic, x_hat):
-    """The fix: one norm per example, then the mean."""
-    x_hat = x_hat.requires_grad_(True)
-    (gradients,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
-    return ((gradients.norm(dim=1) - 1) ** 2).mean()
-    # --8<-- [end:per_example_norm]
-
-
-# ---- measurements ----------------------------------------------------------------------------
-
-
-def logit(d: float) -> float:
-    r"""$\ell = \log d - \log(1 - d)$, the logit at which $\sigma(\ell) = d$."""
-    return float(np.log(d) - np.log1p(-d))
-
-
-def logit_gradient(loss, logits: np.ndarray, *, on_probabilities: bool) -> np.ndarray:
-    r"""Per-element $\partial\mathcal{L}/\partial\ell$ of a mean loss (times the batch size).
-
-    ``on_probabilities``: the loss takes $\sigma(\ell)$, as a network ending in a sigmoid gives.
-    """
-    ell = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
-    value = loss(torch.sigmoid(ell) if on_probabilities else ell) * ell.numel()
-    (grad,) = torch.autograd.grad(value, ell)
-    return grad.numpy()
-
-
-def init_normal_(module: torch.nn.Module, rng: torch.Generator, gain: float = 1.0):
-    r"""Draw each weight of ``module`` from $\mathcal{N}(0, \text{gain}/\text{fan-in})$."""
-    with torch.no_grad():
-        for p in module.parameters():
-            fan_in = p.shape[-1] if p.dim() > 1 else p.shape[0]
-            p.copy_(torch.randn(p.shape, generator=rng, dtype=p.dtype) * (gain / fan_in) ** 0.5)
-    return module
-
-
-def mlp(*widths: int) -> torch.nn.Sequential:
-    """A float64 MLP with tanh between its linear layers, e.g. ``mlp(2, 16, 1)``."""
-    layers = []
-    for fan_in, fan_out in itertools.pairwise(widths):
-        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.Tanh()]
-    return torch.nn.Sequential(*layers[:-1]).double()
-
-
-def tiny_players(context: RunContext, z_dim: int = 4, hidden: int = 16):
-    r"""A linear generator $z \mapsto x \in \mathbb{R}^2$ and a small tanh MLP discriminator.
-
-    Float64, every weight drawn from $\mathcal{N}(0, 1/\text{fan-in})$ by the stream ``init``.
-    """
-    rng = context.stream("init")
-    generator = init_normal_(torch.nn.Linear(z_dim, 2).double(), rng)
-    return generator, init_normal_(mlp(2, hidden, 1), rng)
-
-
-def parameter_gradient(loss: torch.Tensor, module: torch.nn.Module) -> torch.Tensor:
-    """The gradient of ``loss`` in the parameters of ``module``, as one vector."""
-    return torch.cat([g.flatten() for g in torch.autograd.grad(loss, list(module.parameters()))])
-
-
-def flat_grad(module: torch.nn.Module) -> torch.Tensor:
-    """The module's ``.grad`` fields as one vector (zeros where a field is ``None``)."""
-    return torch.cat(
-        [
-            (p.grad if p.grad is not None else torch.zeros_like(p)).flatten()
-            for p in module.parameters()
-        ]
-    )
 
 
 @experiment(
@@ -280,14 +139,6 @@ def mistakes_flipped_sign(params, context: RunContext) -> ExperimentResult:
     return ExperimentResult(arrays={k: v.numpy() for k, v in grads.items()}, scalars=scalars)
 
 
-def value_and_gradient(loss, logits: list[float], dtype=torch.float32) -> tuple[float, np.ndarray]:
-    """The mean loss at ``logits`` (in ``dtype``) and its gradient with respect to them."""
-    ell = torch.tensor(logits, dtype=dtype, requires_grad=True)
-    value = loss(ell)
-    (grad,) = torch.autograd.grad(value, ell)
-    return float(value.detach()), grad.numpy().astype(np.float64)
-
-
 @experiment(
     "mistakes_probabilities",
     params={"fooled_logit": 20.0, "rejected_logit": -20.0, "epsilon": 1e-7},
@@ -321,28 +172,6 @@ def mistakes_probabilities(params, _context: RunContext) -> ExperimentResult:
     ells = torch.arange(0.0, 40.0, 0.5, dtype=torch.float32)
     scalars["first_logit_rounded_to_one"] = float(ells[torch.sigmoid(ells) == 1.0][0])
     return ExperimentResult(scalars=scalars)
-
-
-def optimal_logits(loss, p: np.ndarray, q: np.ndarray, iterations: int = 64) -> np.ndarray:
-    r"""$\arg\min_\ell \sum_i p_i\,r(\ell_i) + q_i\,f(\ell_i)$ for a discriminator loss's terms.
-
-    ``loss(ell, ell)`` with ``reduction="none"`` gives the real and fake terms $r$ and $f$ at
-    each grid point. The objective is convex and separable in the logits, so each $\ell_i$ is
-    found by bisection on the sign of its autograd derivative, in $[-40, 40]$ (float64).
-    """
-    lo, hi = np.full(p.shape, -40.0), np.full(p.shape, 40.0)
-    weights = torch.tensor(p), torch.tensor(q)
-    for _ in range(iterations):
-        mid = torch.tensor((lo + hi) / 2.0, requires_grad=True)
-        real_term, fake_term = loss(mid, mid, reduction="none")
-        objective = (weights[0] * real_term + weights[1] * fake_term).sum()
-        (slope,) = torch.autograd.grad(objective, mid)
-        rising = slope.numpy() > 0
-        hi, lo = (
-            np.where(rising, mid.detach().numpy(), hi),
-            np.where(rising, lo, mid.detach().numpy()),
-        )
-    return (lo + hi) / 2.0
 
 
 @experiment(
