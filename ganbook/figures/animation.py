@@ -38,7 +38,7 @@ def gif_bytes(frames: Iterable[Figure], *, frame_ms: int = 120, last_frame_ms: i
     images = []
     for frame in frames:
         png = figure_bytes(frame, "png")
-        images.append(Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128, dither=0))
+        images.append(Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, dither=0))
     if not images:
         raise ValueError("an animation needs at least one frame")
     durations = [frame_ms] * (len(images) - 1) + [last_frame_ms]

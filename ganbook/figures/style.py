@@ -8,10 +8,10 @@ figure is drawn, not with this module: the colours and rcParams are plain data t
 can read without it.
 
 Weight: lines are simplified to what a screen can show (``path.simplify``, matplotlib's default
-threshold of 1/9 pixel, so no visible change), and the shared scatter helpers rasterise their
+threshold of 1/9 pixel, so no visible change), the shared scatter helpers rasterise their
 points (`ganbook.figures.plotting.scatter`), since thousands of vector markers make an SVG of
-megabytes. Legends go where they cover the fewest points (``legend.loc: best``), on a nearly
-opaque frame.
+megabytes, and so does `figure_bytes` with every dense translucent band or faint curve. Legends
+go where they cover the fewest points (``legend.loc: best``), on a nearly opaque frame.
 """
 
 from __future__ import annotations
@@ -81,11 +81,44 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: fl
     return fig, axes
 
 
+DENSE_VERTICES = 1500
+"""A translucent layer with more vertices than this is rasterised in an SVG."""
+
+
+def rasterise_dense_translucent_layers(fig: Figure, most: int = DENSE_VERTICES) -> int:
+    """Rasterise every translucent line or filled band of ``fig`` with more than ``most`` vertices.
+
+    Such layers (a band from the smallest to the largest seed, the faint per-step curve behind a
+    running mean) are what makes an SVG of a long run weigh a megabyte: a fill's outline is not
+    simplified, and a noisy curve barely simplifies. Drawn at ``savefig.dpi`` they look the same
+    on a screen; opaque lines, text and axes stay vectors. Returns how many were rasterised.
+    """
+    count = 0
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections]:
+            alpha = artist.get_alpha()
+            if alpha is None or alpha >= 1 or artist.get_rasterized():
+                continue
+            if hasattr(artist, "get_xydata"):
+                vertices = len(artist.get_xydata())
+            else:
+                vertices = sum(len(path.vertices) for path in artist.get_paths())
+            if vertices > most:
+                artist.set_rasterized(True)
+                count += 1
+    return count
+
+
 def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """Serialise ``fig`` as ``svg`` or ``png`` without dates or software stamps, then close it."""
+    """Serialise ``fig`` as ``svg`` or ``png`` without dates or software stamps, then close it.
+
+    In an SVG, dense translucent layers are rasterised (`rasterise_dense_translucent_layers`).
+    """
     buffer = io.BytesIO()
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     try:
+        if fmt == "svg":
+            rasterise_dense_translucent_layers(fig)
         fig.savefig(buffer, format=fmt, metadata=metadata)
     finally:
         pyplot().close(fig)

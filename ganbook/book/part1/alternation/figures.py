@@ -184,7 +184,7 @@ def draw_alternation_ring_animation(results):
         ax.set_title(f"step {steps[k]:,}: {modes[k]} of {len(centres)} modes")
         return fig
 
-    return gif_bytes(frame(k) for k in frame_indices(len(steps)))
+    return gif_bytes(frame(k) for k in frame_indices(len(steps), most=30))
 
 
 @figure(
