@@ -78,7 +78,7 @@ def draw_least_squares_optimal_discriminator(results):
     right.set_xlabel("$x$")
     right.set_title(r"trained by discriminator_step, $a = 0$, $b = 1$")
     right.set_ylim(-1.0, 2.0)
-    right.legend(frameon=False, loc="upper left", fontsize=7, ncols=2)
+    right.legend(frameon=False, loc="lower right", fontsize=7, ncols=2)
     return fig
 
 

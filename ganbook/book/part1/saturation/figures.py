@@ -204,7 +204,7 @@ def draw_saturation_ring_strong_curves(results):
         ],
         axes,
     )
-    axes[0].legend(frameon=False, fontsize=8)
+    axes[0].legend(frameon=False, fontsize=8, loc="lower right")
     return fig
 
 
