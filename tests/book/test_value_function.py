@@ -24,7 +24,7 @@ from ganbook.theory import (
     gaussian_value_at_optimum,
 )
 
-MU, SIGMA, NODES = 2.0, 1.0, 60
+MU, SIGMA, NODES = 2.0, 1.0, 60  # MU: a data mean away from 0, for the closed forms
 
 
 def value_by_quadrature(theta, phi0, phi1, mu=MU, sigma=SIGMA) -> float:
@@ -125,14 +125,24 @@ def test_reduced_hessian_matches_the_closed_form_and_finite_differences(results)
     assert np.linalg.det(closed) == pytest.approx(-0.25)
 
 
-def test_full_hessian_matches_the_closed_form(results):
-    closed = np.array(
-        [[0.0, 0.0, -0.5], [0.0, -0.5, -MU / 2], [-0.5, -MU / 2, -(MU**2 + SIGMA**2) / 2]]
+def closed_form_full_hessian(mu: float, sigma: float) -> np.ndarray:
+    """The Hessian of V(θ, φ₀, φ₁) at the solution (μ, 0, 0)."""
+    return np.array(
+        [[0.0, 0.0, -0.5], [0.0, -0.5, -mu / 2], [-0.5, -mu / 2, -(mu**2 + sigma**2) / 2]]
     )
+
+
+def test_full_hessian_matches_the_closed_form(results):
+    # At μ = 2 (MU), where every term of the closed form is non-zero, by finite differences;
+    # then the experiment's own Hessian at the book's μ.
+    closed = closed_form_full_hessian(MU, SIGMA)
     fd = finite_difference_hessian(lambda p: value_by_quadrature(*p), [MU, 0.0, 0.0])
     np.testing.assert_allclose(fd, closed, atol=1e-5)
+    book_mu = results["two_players_value"].scalars["mu"]
     np.testing.assert_allclose(
-        results["two_players_value"].arrays["full_hessian"], closed, atol=1e-10
+        results["two_players_value"].arrays["full_hessian"],
+        closed_form_full_hessian(book_mu, SIGMA),
+        atol=1e-10,
     )
     # D's block: determinant σ²/4 > 0 and trace < 0, so negative definite
     assert np.linalg.det(closed[1:, 1:]) == pytest.approx(SIGMA**2 / 4)
