@@ -1,10 +1,12 @@
 r"""Ways of keeping a discriminator in check: gradient penalties and weight clipping.
 
 The penalties are differentiable functions of the critic's parameters (their input gradients are
-built with ``create_graph=True``), to be added to a discriminator loss from `ganbook.losses`.
-Both detach the data they are given: they are discriminator-only terms and send no gradient to
-the generator. Weight clipping is an in-place operation on a module, applied after each
-optimiser step. This module holds no coefficients ($\lambda$, $\gamma$, $c$): the trainer does.
+built with ``create_graph=True``), to be added to a discriminator loss from `ganbook.losses`:
+the WGAN-GP gradient penalty, and R1 and R2, the squared gradient norm on real and on
+generated data. All detach the data they are given: they are discriminator-only terms and send
+no gradient to the generator. Weight clipping is an in-place operation on a module, applied
+after each optimiser step. This module holds no coefficients ($\lambda$, $\gamma$, $c$): the
+trainer does.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ def _input_gradients(critic: Critic, x: torch.Tensor) -> torch.Tensor:
     # examples independently (no batch normalisation in training mode).
     (gradients,) = torch.autograd.grad(scores.sum(), x, create_graph=True)
     return gradients.reshape(x.shape[0], -1)
+
+
+def _mean_squared_gradient_norm(critic: Critic, x: torch.Tensor) -> torch.Tensor:
+    r"""$\frac{1}{N}\sum_i \lVert \nabla_x D(x_i) \rVert_2^2$: R1 on real data, R2 on fake."""
+    squared_norms = _input_gradients(critic, x).pow(2).sum(dim=1)  # ‖∇D(x_i)‖₂²
+    return squared_norms.mean()
 
 
 def gradient_penalty(
@@ -221,9 +229,72 @@ def r1_penalty(critic: Critic, real: torch.Tensor) -> torch.Tensor:
     # --8<-- [start:r1_penalty]
     critic = _check_critic(critic)
     real = _check_batch("real", real)
-    squared_norms = _input_gradients(critic, real).pow(2).sum(dim=1)  # ‖∇D(x_i)‖₂²
-    return squared_norms.mean()
+    return _mean_squared_gradient_norm(critic, real)  # E‖∇D(x)‖₂² on real data
     # --8<-- [end:r1_penalty]
+
+
+def r2_penalty(critic: Critic, fake: torch.Tensor) -> torch.Tensor:
+    r"""R2 penalty: the squared norm of the discriminator's gradient on generated data.
+
+    $$
+    R_2 = \mathbb{E}_{\tilde x \sim p_g} \lVert \nabla_{\tilde x} D(\tilde x) \rVert_2^2
+    $$
+
+    with the squared norm taken per example over all non-batch dimensions: `r1_penalty` on the
+    generator's distribution instead of the data's. The regulariser in the paper is
+    $\frac{\gamma}{2} R_2$. The generated batch is detached, so no gradient reaches the
+    generator.
+
+    Parameters
+    ----------
+    critic : callable
+        Maps a batch shaped like ``fake`` to logits or scores of shape ``(N,)``, ``(N, 1)`` or
+        any ``(N, ...)`` (summed per example). It must treat examples independently.
+    fake : torch.Tensor
+        Generated batch $\tilde x = G(z)$, shape ``(N, ...)``, floating point, at least one
+        element.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar in [0, ∞) with the dtype of ``fake``, differentiable with respect to the
+        critic's parameters.
+
+    Raises
+    ------
+    TypeError
+        If ``critic`` is not callable or ``fake`` is not a floating-point tensor.
+    ValueError
+        If ``fake`` is empty or 0-d.
+
+    Notes
+    -----
+    Mescheder et al. (2018) define $R_1$ on $p_{\text{data}}$ and $R_2$ on $p_\theta$, the
+    generator's distribution, and prove local convergence with either. The trainer has no
+    switch for $R_2$ (only ``r1_gamma``); add $\frac{\gamma}{2} R_2$ to a discriminator loss
+    by hand.
+
+    References
+    ----------
+    Mescheder, L., Geiger, A. and Nowozin, S. (2018). Which Training Methods for GANs do
+    actually Converge? ICML. arXiv:1801.04406 (the regularisers $R_1$ and $R_2$).
+
+    Examples
+    --------
+    For $D(x) = \tfrac12 \lVert x \rVert^2$ the gradient is $x$ itself, so the penalty is
+    $\mathbb{E}\lVert \tilde x \rVert^2$, here $(25 + 1) / 2$:
+
+    >>> import torch
+    >>> from ganbook.penalties import r2_penalty
+    >>> fake = torch.tensor([[3.0, 4.0], [0.0, 1.0]])
+    >>> r2_penalty(lambda x: 0.5 * x.pow(2).sum(dim=1), fake).item()
+    13.0
+    """
+    # --8<-- [start:r2_penalty]
+    critic = _check_critic(critic)
+    fake = _check_batch("fake", fake)
+    return _mean_squared_gradient_norm(critic, fake)  # E‖∇D(x̃)‖₂² on generated data
+    # --8<-- [end:r2_penalty]
 
 
 def clip_weights_(module: torch.nn.Module, c: float) -> torch.nn.Module:

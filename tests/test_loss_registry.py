@@ -42,10 +42,18 @@ EXPECTED = {
         "score",
     ),
     "hinge": ("hinge_discriminator_loss", "hinge_generator_loss", False, False, "score"),
+    "relativistic": (
+        "relativistic_discriminator_loss",
+        "relativistic_generator_loss",
+        False,
+        False,
+        "logit",
+    ),
 }
+USES_REAL = {"relativistic"}  # the generator losses that read the real outputs too
 
 
-def test_names_are_the_six_short_names_in_book_order():
+def test_names_are_the_seven_short_names_in_book_order():
     assert loss_names() == tuple(EXPECTED)
     assert tuple(LOSSES) == tuple(EXPECTED)
 
@@ -61,6 +69,7 @@ def test_every_name_resolves_to_its_pair(name):
     assert pair.uses_gradient_penalty is penalty
     assert pair.uses_weight_clipping is clipping
     assert pair.output == output
+    assert pair.generator_uses_real is (name in USES_REAL)
     assert "arXiv:" in pair.paper
 
 
@@ -69,7 +78,22 @@ def test_every_pair_runs_on_a_batch_with_the_default_reduction(name):
     pair = get_loss(name)
     d_real, d_fake = torch.tensor([0.5, -0.2, 1.5]), torch.tensor([-0.3, 0.8])
     assert pair.discriminator_loss(d_real, d_fake).shape == ()
-    assert pair.generator_loss(d_fake).shape == ()
+    assert pair.generator_loss_of(d_fake, d_real).shape == ()
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_generator_loss_of_calls_every_generator_loss_the_same_way(name):
+    pair = get_loss(name)
+    d_real, d_fake = torch.tensor([0.5, -0.2, 1.5]), torch.tensor([-0.3, 0.8])
+    if name in USES_REAL:
+        direct = pair.generator_loss(d_real, d_fake, reduction="none")
+        with pytest.raises(ValueError, match=rf"^the generator loss of {name!r} needs"):
+            pair.generator_loss_of(d_fake)
+    else:
+        direct = pair.generator_loss(d_fake, reduction="none")
+        # the real outputs are not needed, and are ignored when given
+        torch.testing.assert_close(pair.generator_loss_of(d_fake), pair.generator_loss(d_fake))
+    torch.testing.assert_close(pair.generator_loss_of(d_fake, d_real, reduction="none"), direct)
 
 
 def test_registered_minimax_loss_is_the_papers_loss_without_label_smoothing():
@@ -96,6 +120,18 @@ def test_pairs_are_frozen():
 def test_registry_is_read_only():
     with pytest.raises(TypeError):
         LOSSES["other"] = get_loss("hinge")
+
+
+def test_a_pair_refuses_a_flag_that_is_not_a_bool():
+    with pytest.raises(TypeError, match=r"^generator_uses_real must be a bool"):
+        LossPair(
+            "x",
+            losses.hinge_discriminator_loss,
+            losses.hinge_generator_loss,
+            "paper",
+            uses_gradient_penalty=False,
+            generator_uses_real=1,
+        )
 
 
 def test_a_pair_refuses_an_unknown_output_kind():

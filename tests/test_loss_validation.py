@@ -14,20 +14,25 @@ DISCRIMINATOR_LOSSES = [
     losses.least_squares_discriminator_loss,
     losses.wasserstein_discriminator_loss,
     losses.hinge_discriminator_loss,
+    losses.relativistic_discriminator_loss,
 ]
+# Generator losses that take the real outputs too, real first, as a discriminator loss does.
+TWO_INPUT_GENERATOR_LOSSES = [losses.relativistic_generator_loss]
+TWO_INPUT_LOSSES = DISCRIMINATOR_LOSSES + TWO_INPUT_GENERATOR_LOSSES
 GENERATOR_LOSSES = [
     losses.minimax_generator_loss,
     losses.nonsaturating_generator_loss,
     losses.least_squares_generator_loss,
     losses.wasserstein_generator_loss,
     losses.hinge_generator_loss,
+    losses.relativistic_generator_loss,
 ]
 ALL_LOSSES = DISCRIMINATOR_LOSSES + GENERATOR_LOSSES
 GOOD = torch.zeros(3)
 
 
 def _call(fn, *, d_real=GOOD, d_fake=GOOD, **kwargs):
-    if fn in DISCRIMINATOR_LOSSES:
+    if fn in TWO_INPUT_LOSSES:
         return fn(d_real, d_fake, **kwargs)
     return fn(d_fake, **kwargs)
 
@@ -45,7 +50,7 @@ BAD_SCORES = {
 
 
 SCORE_ARGUMENTS = [(fn, "d_fake") for fn in ALL_LOSSES] + [
-    (fn, "d_real") for fn in DISCRIMINATOR_LOSSES
+    (fn, "d_real") for fn in TWO_INPUT_LOSSES
 ]
 
 
@@ -91,6 +96,14 @@ def test_bad_least_squares_label_is_refused_by_name(fn, argument, value, error):
 
 @pytest.mark.parametrize("fn", ALL_LOSSES, ids=_name)
 def test_options_are_keyword_only(fn):
-    inputs = (GOOD, GOOD) if fn in DISCRIMINATOR_LOSSES else (GOOD,)
+    inputs = (GOOD, GOOD) if fn in TWO_INPUT_LOSSES else (GOOD,)
     with pytest.raises(TypeError, match="positional argument"):
         fn(*inputs, "mean")
+
+
+@pytest.mark.parametrize(
+    "fn", [losses.relativistic_discriminator_loss, losses.relativistic_generator_loss], ids=_name
+)
+def test_relativistic_outputs_of_different_shapes_are_refused_naming_both(fn):
+    with pytest.raises(ValueError, match=r"^d_real and d_fake must have the same shape .*\(3, 1\)"):
+        fn(torch.zeros(3, 1), torch.zeros(3))

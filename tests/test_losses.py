@@ -236,7 +236,7 @@ def test_every_loss_is_exported_and_listed():
     names = {fn.__name__ for fn in _loss_functions()}
     assert names == {
         f"{family}_{role}_loss"
-        for family in ("minimax", "least_squares", "wasserstein", "hinge")
+        for family in ("minimax", "least_squares", "wasserstein", "hinge", "relativistic")
         for role in ("discriminator", "generator")
     } | {"nonsaturating_generator_loss"}
     assert names <= set(losses.__all__)

@@ -5,8 +5,10 @@ losses_impl_test.py` (github.com/tensorflow/gan): the class `_LossesTest.init_co
 discriminator outputs and each test class (`MinimaxLossTest`, `ModifiedLossTest`,
 `LeastSquaresLossTest`, `WassersteinLossTest`, `HingeWassersteinLossTest`,
 `GradientPenaltyTest`) its `_expected_*_loss`. TF-GAN checks them in float32 with
-`assertAlmostEqual(..., 5)` (6 places for the penalty), that is to within 5e-6 (5e-7). Only the
-numbers are taken from TF-GAN, never its code.
+`assertAlmostEqual(..., 5)` (6 places for the penalty), that is to within 5e-6 (5e-7). The
+relativistic average losses are not in TF-GAN's library but in its ESRGAN example, whose test
+`tensorflow_gan/examples/esrgan/losses_test.py` has its own logits and checks to within 1e-5. Only
+the numbers are taken from TF-GAN, never its code.
 
 Where TF-GAN's definition differs from ours, the comment beside the test derives the mapping.
 """
@@ -153,3 +155,28 @@ def test_gradient_penalty_reproduces_tfgan(kwargs, expected, places):
     value = gradient_penalty(lambda x: 2.0 * x, real, fake, **kwargs)
     assert value.dtype == torch.float32
     assert value.item() == pytest.approx(expected, abs=places)
+
+
+# RaGAN: `LossesTest.setUp` of TF-GAN's ESRGAN example. Its `ragan_generator_loss(d_real, d_fake)`
+# and `ragan_discriminator_loss(d_real, d_fake)` take the real logits first, as ours do, and return
+# the sum of the means of the two cross-entropy terms: our mean reduction.
+RAGAN_REAL = [-2.0, 0.4, 12.5, 2.7]  # _discriminator_real_logits
+RAGAN_FAKE = [10.0, 4.4, -5.5, 3.6]  # _discriminator_gen_logits
+RAGAN_TOLERANCE = 1e-5  # assertNear(expected, value, 1e-5)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize(
+    ("fn", "expected"),
+    [
+        (losses.relativistic_generator_loss, 4.9401135),  # _expected_g_loss
+        (losses.relativistic_discriminator_loss, 4.390114),  # _expected_d_loss
+    ],
+    ids=["ragan_generator_loss", "ragan_discriminator_loss"],
+)
+def test_relativistic_losses_reproduce_tfgan(fn, expected, shape):
+    d_real = torch.tensor(RAGAN_REAL, dtype=torch.float32).reshape(shape)
+    d_fake = torch.tensor(RAGAN_FAKE, dtype=torch.float32).reshape(shape)
+    value = fn(d_real, d_fake)
+    assert value.dtype == torch.float32
+    assert value.item() == pytest.approx(expected, abs=RAGAN_TOLERANCE)

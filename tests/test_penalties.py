@@ -12,7 +12,7 @@ import math
 import pytest
 import torch
 
-from ganbook.penalties import clip_weights_, gradient_penalty, r1_penalty
+from ganbook.penalties import clip_weights_, gradient_penalty, r1_penalty, r2_penalty
 
 
 def linear_critic(w: torch.Tensor):
@@ -155,6 +155,40 @@ def test_r1_penalty_backpropagates_into_the_critic():
     assert real.grad is None
 
 
+@pytest.mark.parametrize("shape", [(7, 2), (5, 1, 3, 3)], ids=["flat", "image"])
+def test_r2_penalty_of_the_half_squared_norm_critic_is_the_mean_squared_norm(shape):
+    # D(x) = ‖x‖²/2 has ∇D(x) = x, so R2 = E‖x̃‖², computed here without autograd.
+    _, fake = _batches(shape, seed=2)
+    expected = fake.pow(2).flatten(1).sum(dim=1).mean()
+    torch.testing.assert_close(r2_penalty(quadratic_critic, fake), expected)
+
+
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_r2_penalty_of_a_linear_critic_is_the_squared_norm_of_w(batch):
+    w, shape = BATCHES[batch]
+    _, fake = _batches(shape)
+    assert r2_penalty(linear_critic(w), fake).item() == pytest.approx(w.pow(2).sum().item())
+
+
+def test_r2_is_r1_on_the_other_batch_bit_for_bit():
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(8), dtype=torch.float64)
+    critic = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    critic = critic.double()
+    assert torch.equal(r2_penalty(critic, x), r1_penalty(critic, x))
+
+
+def test_r2_penalty_trains_the_critic_and_sends_nothing_to_the_generator():
+    # D(x) = ⟨w, x⟩ + b: R2 = ‖w‖², ∂R2/∂w = 2w; the fake batch is detached.
+    critic = torch.nn.Linear(2, 1).double()
+    with torch.no_grad():
+        critic.weight.copy_(W_FLAT)
+    theta = torch.tensor([0.5, -0.5], dtype=torch.float64, requires_grad=True)
+    fake = torch.randn(3, 2, dtype=torch.float64) + theta  # G_θ(z) = z + θ
+    r2_penalty(critic, fake).backward()
+    torch.testing.assert_close(critic.weight.grad[0], 2 * W_FLAT)
+    assert theta.grad is None
+
+
 def test_clip_weights_clamps_every_parameter_in_place_and_returns_the_module():
     critic = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Linear(2, 1))
     with torch.no_grad():
@@ -208,7 +242,7 @@ def test_gradient_penalty_refuses_bad_options_by_name(kwargs, error, argument):
         gradient_penalty(quadratic_critic, GOOD, GOOD, **kwargs)
 
 
-@pytest.mark.parametrize("penalty", [gradient_penalty, r1_penalty])
+@pytest.mark.parametrize("penalty", [gradient_penalty, r1_penalty, r2_penalty])
 def test_penalties_refuse_a_critic_that_is_not_callable(penalty):
     args = (GOOD, GOOD) if penalty is gradient_penalty else (GOOD,)
     with pytest.raises(TypeError, match=r"^critic must be callable"):
@@ -218,6 +252,20 @@ def test_penalties_refuse_a_critic_that_is_not_callable(penalty):
 def test_r1_penalty_refuses_a_bad_batch_by_name():
     with pytest.raises(ValueError, match=r"^real must have at least one element"):
         r1_penalty(quadratic_critic, torch.zeros(0, 2))
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (torch.zeros(0, 2), ValueError, "at least one element"),
+        (torch.tensor(1.0), ValueError, "batch dimension"),
+        (torch.zeros(2, 2, dtype=torch.int64), TypeError, "floating-point"),
+    ],
+    ids=["empty", "0-d", "int"],
+)
+def test_r2_penalty_refuses_a_bad_batch_naming_fake(value, error, message):
+    with pytest.raises(error, match=rf"^fake .*{message}"):
+        r2_penalty(quadratic_critic, value)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ PAPERS = [
     ("wasserstein", "rmsprop", 5e-5, None, 5, 0.01, None),  # Arjovsky et al., Algorithm 1
     ("wgan-gp", "adam", 1e-4, (0.5, 0.9), 5, None, 10.0),  # Gulrajani et al., Algorithm 1
     ("hinge", "adam", 2e-4, (0.5, 0.999), 1, None, None),  # Miyato et al., Table 1, setting C
+    # Jolicoeur-Martineau, CIFAR-10 "DCGAN setup": lr .0002, β = (.50, .999), one D step per G step
+    ("relativistic", "adam", 2e-4, (0.5, 0.999), 1, None, None),
 ]
 
 
@@ -34,6 +36,7 @@ def test_paper_defaults(loss, optimiser, lr, betas, n_critic, clip, gp):
 
 def test_every_registered_loss_has_defaults():
     assert set(PAPER_DEFAULTS) == set(loss_names())
+    assert {paper[0] for paper in PAPERS} == set(loss_names())
 
 
 def test_for_loss_equals_the_constructor_and_overrides_win():

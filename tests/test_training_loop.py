@@ -10,9 +10,16 @@ import torch
 from torch import nn
 
 from ganbook.apps.benchmark import hand_written_loop
-from ganbook.data import eight_gaussians
-from ganbook.losses import get_loss, loss_names
-from ganbook.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganbook.data import eight_gaussians, gaussian_1d
+from ganbook.losses import get_loss, loss_names, relativistic_generator_loss
+from ganbook.models import (
+    DCGANDiscriminator,
+    DCGANGenerator,
+    LogisticDiscriminator,
+    MLPDiscriminator,
+    MLPGenerator,
+    ShiftGenerator,
+)
 from ganbook.penalties import gradient_penalty
 from ganbook.training import (
     GAN,
@@ -116,7 +123,7 @@ def test_the_generator_step_moves_only_the_generator():
     assert not bitwise_equal(parameters(gan.generator), g_before)
 
 
-@pytest.mark.parametrize("loss", ["non-saturating", "wgan-gp"])
+@pytest.mark.parametrize("loss", ["non-saturating", "wgan-gp", "relativistic"])
 def test_train_makes_the_updates_of_a_hand_written_loop(loss):
     # An independent reference: plain PyTorch, same streams; every bit of every weight agrees.
     config = small(loss, steps=8)
@@ -125,6 +132,88 @@ def test_train_makes_the_updates_of_a_hand_written_loop(loss):
     G_ref, D_ref = players()
     hand_written_loop(G_ref, D_ref, ring, config)
     assert bitwise_equal(parameters(G, D), parameters(G_ref, D_ref))
+
+
+# --- the relativistic loss: a real batch in the generator's step, for that loss only ----------
+
+
+class CountingData:
+    """Ring data that counts its draws: the run's use of its data stream, seen from outside."""
+
+    def __init__(self):
+        self.draws = 0
+
+    def __call__(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        self.draws += 1
+        return ring(n, generator)
+
+
+@pytest.mark.parametrize("loss", loss_names())
+def test_only_a_generator_loss_that_reads_real_outputs_draws_more_real_batches(loss):
+    # Every other loss draws n_critic batches a step, so its data stream, and hence its run, is
+    # the one it was before the relativistic loss was added; that loss draws one more per step.
+    config = small(loss, steps=5)
+    data = CountingData()
+    train(*players(), data, config, progress=False)
+    extra = 1 if get_loss(loss).generator_uses_real else 0
+    assert data.draws == config.steps * (config.n_critic + extra)
+    assert get_loss(loss).generator_uses_real is (loss == "relativistic")
+
+
+def test_the_relativistic_generator_step_compares_with_the_discriminator_on_the_real_batch():
+    gan = _gan("relativistic")
+    x = ring(32, torch.Generator().manual_seed(1))
+    rng_state = gan.rng.get_state()
+    with torch.no_grad():  # the same z, drawn from the same stream, and D as it is now
+        z = torch.randn((32, gan.generator.latent_dim), generator=gan.rng)
+        expected = relativistic_generator_loss(
+            gan.discriminator(x), gan.discriminator(gan.generator(z))
+        )
+    gan.rng.set_state(rng_state)
+    d_before = parameters(gan.discriminator)
+    record = generator_step(gan, 32, x)
+    torch.testing.assert_close(record.loss, expected)
+    assert bitwise_equal(parameters(gan.discriminator), d_before)  # only G moves
+    assert record.d_real is None  # a generator step records no real outputs
+
+
+def test_the_relativistic_generator_step_needs_a_real_batch():
+    with pytest.raises(ValueError, match=r"'relativistic' needs a real batch: pass x"):
+        generator_step(_gan("relativistic"), 32)
+
+
+def test_other_generator_steps_ignore_a_real_batch():
+    x = ring(32, torch.Generator().manual_seed(1))
+    with_x, without = _gan(), _gan()
+    generator_step(with_x, 32, x)
+    generator_step(without, 32)
+    assert bitwise_equal(parameters(with_x.generator), parameters(without.generator))
+
+
+def test_relativistic_training_resumes_into_the_uninterrupted_run(tmp_path):
+    # The generator's real batches come from the checkpointed data stream too.
+    checkpoint = tmp_path / "first.pt"
+    resumed = players(seed=3)
+    train(*resumed, ring, small("relativistic", steps=3), progress=False, checkpoint=checkpoint)
+    first = train(
+        *resumed, ring, small("relativistic", steps=6), progress=False, resume_from=checkpoint
+    )
+    whole_players = players(seed=3)
+    whole = train(*whole_players, ring, small("relativistic", steps=6), progress=False)
+    assert bitwise_equal(parameters(*resumed), parameters(*whole_players))
+    for name in SERIES:
+        np.testing.assert_array_equal(getattr(first, name), getattr(whole, name))
+
+
+def test_relativistic_training_moves_the_shift_generator_towards_the_data():
+    data = lambda n, generator: gaussian_1d(n, mean=2.0, generator=generator)  # noqa: E731
+    config = TrainConfig.for_loss(
+        "relativistic", steps=300, batch_size=64, d_lr=1e-2, g_lr=1e-2, device="cpu"
+    )
+    G = ShiftGenerator()
+    before = G.theta.item()
+    train(G, LogisticDiscriminator(), data, config, progress=False)
+    assert abs(G.theta.item() - 2.0) < 0.5 * abs(before - 2.0)
 
 
 class Watch(nn.Module):
@@ -340,3 +429,63 @@ def test_hooks_of_the_wrong_kind_are_clear_errors():
         train(*players(), ring, small("wgan-gp"), progress=False, penalty="gp")
     with pytest.raises(ValueError, match=r"needs config\.gp_weight"):
         train(*players(), ring, small("minimax"), progress=False, penalty=gradient_penalty)
+
+
+def test_lazy_r1_adds_k_times_the_penalty_on_every_kth_discriminator_update():
+    # Lazy regularisation (Karras et al. 2020): with r1_every = k the R1 term appears on D updates
+    # 0, k, 2k, ... only, k times as heavy; its value there is recomputed here from the players.
+    from ganbook.penalties import r1_penalty
+    from ganbook.training.steps import _penalty
+
+    torch.manual_seed(0)
+    critic = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    x, x_fake = torch.randn(16, 2), torch.randn(16, 2)
+    gan = GAN(
+        generator=None,
+        discriminator=critic,
+        g_optimiser=None,
+        d_optimiser=None,
+        loss=get_loss("non-saturating"),
+        rng=torch.Generator(),
+        r1_gamma=2.0,
+        r1_every=4,
+    )
+    seen = []
+    for updates in range(9):
+        gan.d_updates = updates
+        seen.append(_penalty(gan, x, x_fake))
+    assert [p is not None for p in seen] == [u % 4 == 0 for u in range(9)]
+    expected = 0.5 * 4 * 2.0 * r1_penalty(critic, x)
+    assert seen[4].item() == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_lazy_r1_counts_updates_across_a_resumed_run(tmp_path):
+    # A run resumed from its checkpoint puts the lazy R1 term on the same updates as one that
+    # never stopped: the counter is restored from the step count.
+    lazy = {"r1_gamma": 1.0, "r1_every": 4, "n_critic": 1}
+    checkpoint = tmp_path / "first.pt"
+    resumed = players(seed=3)
+    train(
+        *resumed,
+        ring,
+        small("non-saturating", steps=3, **lazy),
+        progress=False,
+        checkpoint=checkpoint,
+    )
+    first = train(
+        *resumed,
+        ring,
+        small("non-saturating", steps=6, **lazy),
+        progress=False,
+        resume_from=checkpoint,
+    )
+    whole = train(*players(seed=3), ring, small("non-saturating", steps=6, **lazy), progress=False)
+    np.testing.assert_array_equal(first.penalty, whole.penalty)
+    assert np.flatnonzero(whole.penalty).tolist() == [0, 4]  # D updates 0 and 4 of 0..5
+
+
+def test_lazy_r1_needs_r1_gamma_and_a_positive_interval():
+    with pytest.raises(ValueError, match="r1_gamma"):
+        TrainConfig.for_loss("non-saturating", steps=1, r1_every=4)
+    with pytest.raises(ValueError, match="r1_every"):
+        TrainConfig.for_loss("non-saturating", steps=1, r1_gamma=1.0, r1_every=0)

@@ -62,7 +62,9 @@ def hand_written_loop(
 ) -> None:
     r"""Train as `train` does (Adam only), in plain PyTorch, recording and checking nothing.
 
-    The random streams are seeded as `train` seeds them, so both loops make the same updates.
+    The random streams are seeded as `train` seeds them, so both loops make the same updates;
+    for the relativistic loss, whose generator loss reads the discriminator on real data, the
+    generator's update draws its own real batch, as `train` does.
     """
     if config.d_optimiser != "adam" or config.g_optimiser != "adam" or config.clip_value:
         raise ValueError("the hand-written loop supports Adam without weight clipping only")
@@ -86,8 +88,14 @@ def hand_written_loop(
             opt_d.zero_grad(set_to_none=True)
             d_cost.backward()
             opt_d.step()
-        fake = generator(torch.randn(shape, generator=noise, device=device))
-        g_cost = losses.generator_loss(discriminator(fake))
+        d_fake = discriminator(generator(torch.randn(shape, generator=noise, device=device)))
+        if losses.generator_uses_real:  # relativistic: D on a fresh real batch, no graph
+            real = data(config.batch_size, data_rng).to(device)
+            with torch.no_grad():
+                d_real = discriminator(real)
+            g_cost = losses.generator_loss(d_real, d_fake)
+        else:
+            g_cost = losses.generator_loss(d_fake)
         opt_g.zero_grad(set_to_none=True)
         g_cost.backward()
         opt_g.step()

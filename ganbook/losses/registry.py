@@ -1,16 +1,20 @@
 r"""The one registry of GAN losses, by short name, that the trainer and the docs both read.
 
-Each entry is a `LossPair`: a discriminator loss, a generator loss, the paper they come from and
-how the trainer must keep the discriminator in check (weight clipping or a gradient penalty).
-The registry only names losses; it holds no hyperparameters, which belong to the trainer.
+Each entry is a `LossPair`: a discriminator loss, a generator loss, the paper they come from,
+how the trainer must keep the discriminator in check (weight clipping or a gradient penalty) and
+whether the generator's loss needs the discriminator's outputs on real data (only the
+relativistic pair's does). The registry only names losses; it holds no hyperparameters, which
+belong to the trainer.
 
 Examples
 --------
 >>> from ganbook.losses import get_loss, loss_names
 >>> loss_names()
-('minimax', 'non-saturating', 'least-squares', 'wasserstein', 'wgan-gp', 'hinge')
+('minimax', 'non-saturating', 'least-squares', 'wasserstein', 'wgan-gp', 'hinge', 'relativistic')
 >>> get_loss("non-saturating").generator_loss.__name__
 'nonsaturating_generator_loss'
+>>> get_loss("relativistic").generator_uses_real
+True
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ganbook._checks import require_choice
+import torch
+
+from ganbook._checks import require_bool, require_choice
 from ganbook.losses.hinge import hinge_discriminator_loss, hinge_generator_loss
 from ganbook.losses.least_squares import (
     least_squares_discriminator_loss,
@@ -30,6 +36,10 @@ from ganbook.losses.minimax import (
     minimax_discriminator_loss,
     minimax_generator_loss,
     nonsaturating_generator_loss,
+)
+from ganbook.losses.relativistic import (
+    relativistic_discriminator_loss,
+    relativistic_generator_loss,
 )
 from ganbook.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
 
@@ -48,7 +58,9 @@ class LossPair:
     discriminator_loss : callable
         ``discriminator_loss(d_real, d_fake, *, reduction="mean")`` from `ganbook.losses`.
     generator_loss : callable
-        ``generator_loss(d_fake, *, reduction="mean")`` from `ganbook.losses`.
+        ``generator_loss(d_fake, *, reduction="mean")`` from `ganbook.losses`, or
+        ``generator_loss(d_real, d_fake, *, reduction="mean")`` when ``generator_uses_real``.
+        `generator_loss_of` calls either kind the same way.
     paper : str
         The paper the pair comes from: authors, year, title and arXiv identifier.
     uses_gradient_penalty : bool
@@ -59,6 +71,10 @@ class LossPair:
     output : {"logit", "score"}, default "logit"
         ``"logit"`` if $\sigma$ of the discriminator output is a probability of "real",
         ``"score"`` if the output is an unbounded critic score.
+    generator_uses_real : bool, default False
+        Whether the generator loss takes the discriminator's outputs on a real batch as well
+        (``generator_loss(d_real, d_fake)``): then the trainer evaluates the discriminator on a
+        real batch in the generator's step too. Only the relativistic pair does.
     """
 
     name: str
@@ -68,9 +84,57 @@ class LossPair:
     uses_gradient_penalty: bool
     uses_weight_clipping: bool = False
     output: str = "logit"
+    generator_uses_real: bool = False
 
     def __post_init__(self) -> None:
         require_choice("output", self.output, OUTPUT_KINDS)
+        require_bool("generator_uses_real", self.generator_uses_real)
+
+    def generator_loss_of(
+        self, d_fake: torch.Tensor, d_real: torch.Tensor | None = None, **options: Any
+    ) -> Any:
+        r"""The generator loss on ``d_fake``, given ``d_real`` as well where the loss needs it.
+
+        One call for every pair: ``generator_loss(d_fake, **options)`` for most,
+        ``generator_loss(d_real, d_fake, **options)`` for a pair with ``generator_uses_real``.
+
+        Parameters
+        ----------
+        d_fake : torch.Tensor
+            Discriminator outputs on generated data.
+        d_real : torch.Tensor, optional
+            Discriminator outputs on a real batch; required when ``generator_uses_real``,
+            ignored otherwise (so a caller may pass it whatever the pair).
+        **options
+            Keyword options of the generator loss, such as ``reduction``.
+
+        Returns
+        -------
+        torch.Tensor or tuple of torch.Tensor
+            What the generator loss returns.
+
+        Raises
+        ------
+        ValueError
+            If the pair's generator loss needs ``d_real`` and none is given.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from ganbook.losses import get_loss
+        >>> get_loss("hinge").generator_loss_of(torch.tensor([1.0, 2.0]))
+        tensor(-1.5000)
+        >>> get_loss("relativistic").generator_loss_of(torch.zeros(2), torch.zeros(3))
+        tensor(1.3863)
+        """
+        if not self.generator_uses_real:
+            return self.generator_loss(d_fake, **options)
+        if d_real is None:
+            raise ValueError(
+                f"the generator loss of {self.name!r} needs the discriminator's outputs on real "
+                "data: pass d_real"
+            )
+        return self.generator_loss(d_real, d_fake, **options)
 
 
 _GOODFELLOW = "Goodfellow et al. (2014), Generative Adversarial Nets, arXiv:1406.2661"
@@ -124,6 +188,15 @@ _PAIRS = (
         uses_gradient_penalty=False,
         output="score",
     ),
+    LossPair(
+        "relativistic",
+        relativistic_discriminator_loss,
+        relativistic_generator_loss,
+        "Jolicoeur-Martineau (2018), The relativistic discriminator: a key element missing from "
+        "standard GAN, arXiv:1807.00734",
+        uses_gradient_penalty=False,
+        generator_uses_real=True,
+    ),
 )
 
 LOSSES: Mapping[str, LossPair] = MappingProxyType({pair.name: pair for pair in _PAIRS})
@@ -142,7 +215,7 @@ def get_loss(name: str) -> LossPair:
     ----------
     name : str
         One of `loss_names`: ``"minimax"``, ``"non-saturating"``, ``"least-squares"``,
-        ``"wasserstein"``, ``"wgan-gp"`` or ``"hinge"``.
+        ``"wasserstein"``, ``"wgan-gp"``, ``"hinge"`` or ``"relativistic"``.
 
     Returns
     -------

@@ -53,6 +53,8 @@ PAPER_DEFAULTS: dict[str, dict[str, Any]] = {
     "wgan-gp": _both(_WGAN_GP, n_critic=5, gp_weight=10.0),
     # Miyato et al. (2018), Table 1, setting C: α = 2e-4, β = (0.5, 0.999), n_dis = 1 = DCGAN's.
     "hinge": _both(_DCGAN, n_critic=1),
+    # Jolicoeur-Martineau (2018), CIFAR-10 "DCGAN setup": Adam, 2e-4, β = (0.5, 0.999), n_D = 1.
+    "relativistic": _both(_DCGAN, n_critic=1),
 }
 r"""Per-loss defaults from the papers, by registry name: the values `TrainConfig` fills in."""
 
@@ -100,6 +102,11 @@ class TrainConfig:
     r1_gamma : float, optional
         $\gamma > 0$ of the R1 penalty $\tfrac{\gamma}{2}\mathbb{E}\lVert\nabla D(x)\rVert^2$ on
         real data, added to any loss; ``None`` (the default) turns it off.
+    r1_every : int
+        Lazy regularisation (Karras et al. 2020, appendix B): the R1 term is added only on
+        every $k$-th discriminator update, multiplied by $k$ so that its average weight is
+        unchanged, $\tfrac{k\gamma}{2}\mathbb{E}\lVert\nabla D(x)\rVert^2$ every $k$ updates.
+        1 (the default) adds it on every update; needs ``r1_gamma``.
     snapshot_every : int
         Steps between sample snapshots; step 0 and the last step are always snapshotted.
     snapshot_size : int
@@ -134,14 +141,15 @@ class TrainConfig:
       $\beta_2 = 0.9$ of the paper's Algorithm 1; pass ``d_betas=(0.0, 0.9)`` and
       ``g_betas=(0.0, 0.9)`` for the paper's.
     - WGAN-GP's λ is the paper's 10; its toy code uses 0.1 (``gp_weight=0.1``).
-    - ``batch_size`` defaults to 64 (WGAN, WGAN-GP on images); DCGAN used 128, the toy code 256.
+    - ``batch_size`` defaults to 64 (WGAN, WGAN-GP on images); DCGAN used 128, the toy code 256,
+      the relativistic GAN's CIFAR-10 scripts 32.
 
     References
     ----------
     Radford, Metz and Chintala (2016), arXiv:1511.06434. Arjovsky, Chintala and Bottou (2017),
     arXiv:1701.07875. Gulrajani et al. (2017), arXiv:1704.00028. Mao et al. (2017),
-    arXiv:1611.04076. Miyato et al. (2018), arXiv:1802.05957. Mescheder, Geiger and Nowozin
-    (2018), arXiv:1801.04406 (R1).
+    arXiv:1611.04076. Miyato et al. (2018), arXiv:1802.05957. Jolicoeur-Martineau (2018),
+    arXiv:1807.00734. Mescheder, Geiger and Nowozin (2018), arXiv:1801.04406 (R1).
 
     Examples
     --------
@@ -169,6 +177,7 @@ class TrainConfig:
     clip_value: float | None = None  # WGAN's c = 0.01; any other loss must leave it None
     gp_weight: float | None = None  # WGAN-GP's λ = 10; any other loss must leave it None
     r1_gamma: float | None = None  # R1 off unless asked; Mescheder et al. use γ = 10 mostly
+    r1_every: int = 1  # lazy R1 (StyleGAN2): every k-th D update, weighted by k; 1 = every update
     snapshot_every: int = 100  # a figure needs tens of frames, not one per step
     snapshot_size: int = 512  # enough points for a scatter plot or a W1 estimate
     seed: int = 0  # one seed drives data, latents and penalty points
@@ -195,6 +204,9 @@ class TrainConfig:
         self._check_constraint("gp_weight", pair.uses_gradient_penalty, "a gradient penalty")
         if self.r1_gamma is not None:
             require_positive("r1_gamma", self.r1_gamma)
+        require_positive_int("r1_every", self.r1_every)
+        if self.r1_every != 1 and self.r1_gamma is None:
+            raise ValueError("r1_every is the interval of the R1 penalty: give r1_gamma too")
         if not isinstance(self.device, str):
             raise TypeError(f"device must be a str, got {type(self.device).__name__}")
         require_choice("device", self.device.split(":")[0], DEVICE_CHOICES)

@@ -146,6 +146,8 @@ def _check_members(generators, discriminators, configs) -> list[TrainConfig]:
     for k, config in enumerate(configs):
         if dataclasses.replace(config, seed=0) != reference:
             raise ValueError(f"member {k}'s config differs from member 0's in more than its seed")
+    if configs[0].r1_every != 1:
+        raise ValueError("the ensemble trainer has no lazy R1: use r1_every=1, or train()")
     return configs
 
 
@@ -245,11 +247,19 @@ class _StackedRun:
             )
             member.recorder.discriminator(record)
 
-    def generator_step(self) -> None:
+    def generator_step(self, data: Sampler) -> None:
         members, batch = self.members, self.config.batch_size
         z = torch.stack([m.latent(batch, self.G.latent_dim, self.device) for m in members])
         d_fake = self.D(self.G(z))
-        losses = [self.pair.generator_loss(d_fake[k]) for k in range(len(members))]
+        if self.pair.generator_uses_real:  # as `train`: a fresh real batch for this loss only
+            x = torch.stack([m.real_batch(data, self.device) for m in members])  # (K, B, d)
+            with torch.no_grad():
+                d_real = self.D(x)
+            losses = [
+                self.pair.generator_loss_of(d_fake[k], d_real[k]) for k in range(len(members))
+            ]
+        else:
+            losses = [self.pair.generator_loss(d_fake[k]) for k in range(len(members))]
         self.g_opt.zero_grad(set_to_none=True)
         torch.stack(losses).sum().backward()
         norms = self.G.grad_norms()
@@ -305,7 +315,7 @@ def _train_stacked(generators, discriminators, data, configs, stops, on_stop) ->
         for step in range(1, config.steps + 1):
             for _ in range(config.n_critic):
                 run.discriminator_step(data)
-            run.generator_step()
+            run.generator_step(data)
             wall_time[step - 1] = time.perf_counter() - clock
             last = step == config.steps
             if step % CHECK_EVERY == 0 or last:

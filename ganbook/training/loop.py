@@ -168,6 +168,7 @@ def _start(
         rng=torch.Generator(device).manual_seed(noise_seed),
         gp_weight=config.gp_weight,
         r1_gamma=config.r1_gamma,
+        r1_every=config.r1_every,
         clip_value=config.clip_value,
         penalty=penalty,
     )
@@ -218,11 +219,18 @@ def _real_batch(data: Sampler, state: RunState) -> torch.Tensor:
 
 
 def _one_step(data: Sampler, state: RunState) -> None:
-    r"""``n_critic`` discriminator updates, then one generator update; records, no host wait."""
+    r"""``n_critic`` discriminator updates, then one generator update; records, no host wait.
+
+    Each discriminator update draws a fresh real batch; the generator update draws one too, after
+    them, when its loss needs the discriminator on real data (the relativistic pair).
+    """
     gan, config, recorder = state.gan, state.config, state.recorder
     for _ in range(config.n_critic):
         recorder.discriminator(discriminator_step(gan, _real_batch(data, state)))
-    recorder.generator(generator_step(gan, config.batch_size))
+    # Only a generator loss that reads D(x) (relativistic) draws a real batch here, so that every
+    # other loss draws n_critic batches a step and its data stream is left as it was.
+    x = _real_batch(data, state) if gan.loss.generator_uses_real else None
+    recorder.generator(generator_step(gan, config.batch_size, x))
     state.step += 1
 
 
@@ -310,6 +318,10 @@ def train(
     \min_\varphi\ L_D\bigl(D_\varphi(x), D_\varphi(G_\theta(z))\bigr) + \mathcal{R}(\varphi),
     \qquad \min_\theta\ L_G\bigl(D_\varphi(G_\theta(z))\bigr)
     $$
+
+    The relativistic generator loss also reads $D_\varphi(x')$ on a real batch $x'$: for that
+    loss alone the generator step draws a fresh real batch after the ``n_critic`` of the
+    discriminator steps, so every other loss draws exactly ``n_critic`` batches a step.
 
     Parameters
     ----------
@@ -404,6 +416,7 @@ def train(
                 state.load_state_dict(saved)
             except ValueError as error:
                 raise ValueError(f"cannot resume from {resume_from}: {error}") from None
+            state.gan.d_updates = state.step * config.n_critic  # where a lazy R1 falls
         bar = ProgressBar(progress_enabled(progress), config.steps, state.step, config.loss)
         try:
             _run(data, state, bar, on_step)

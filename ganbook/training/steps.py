@@ -4,7 +4,7 @@ Each step returns a `StepRecord`: references to tensors it computed anyway (the 
 outputs) and the per-parameter gradient norms, all left on the device. Nothing is copied to the
 host and nothing is reduced here: ``recorder`` copies the numbers out and reduces them later.
 This module knows the players, their optimisers and the loss; it does not loop, sample real
-data, check for divergence or write files.
+data (the loop hands each step its real batch), check for divergence or write files.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ class GAN:
         On the training device: draws $z$ and the penalty's interpolation weights $\alpha$.
     gp_weight, r1_gamma, clip_value : float or None
         $\lambda$, $\gamma$ and $c$; ``None`` switches the term off.
+    r1_every : int
+        Lazy R1: the term is added on every ``r1_every``-th discriminator update only, weighted
+        by ``r1_every`` (1: on every update).
+    d_updates : int
+        Discriminator updates made so far; decides which updates carry a lazy R1 term.
     penalty : callable
         The term that ``gp_weight`` weighs, called as ``penalty(critic, real, fake, rng=rng)``:
         `ganbook.penalties.gradient_penalty` unless another is plugged in (a variant, or a
@@ -66,6 +71,8 @@ class GAN:
     r1_gamma: float | None = None
     clip_value: float | None = None
     penalty: Penalty = gradient_penalty
+    r1_every: int = 1
+    d_updates: int = 0
 
 
 def sample_latent(gan: GAN, n: int) -> torch.Tensor:
@@ -93,12 +100,15 @@ def _grad_norms(optimiser: torch.optim.Optimizer) -> list[torch.Tensor]:
 
 
 def _penalty(gan: GAN, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | None:
-    r"""$\lambda\,\mathrm{GP} + \tfrac{\gamma}{2} R_1$, each only if asked for; None if neither."""
+    r"""$\lambda\,\mathrm{GP} + \tfrac{k\gamma}{2} R_1$, each only if asked for; None if neither.
+
+    R1 comes on every $k$-th discriminator update only, $k$ = ``r1_every`` (lazy regularisation).
+    """
     penalty = None
     if gan.gp_weight is not None:  # λ · E(‖∇D(x̂)‖₂ − 1)², or the penalty plugged in
         penalty = gan.gp_weight * gan.penalty(gan.discriminator, x, x_fake, rng=gan.rng)
-    if gan.r1_gamma is not None:  # γ/2 · E‖∇D(x)‖₂²
-        r1 = 0.5 * gan.r1_gamma * r1_penalty(gan.discriminator, x)
+    if gan.r1_gamma is not None and gan.d_updates % gan.r1_every == 0:  # lazy: every k-th update
+        r1 = 0.5 * gan.r1_every * gan.r1_gamma * r1_penalty(gan.discriminator, x)  # kγ/2·E‖∇D(x)‖²
         penalty = r1 if penalty is None else penalty + r1
     return penalty
 
@@ -143,11 +153,12 @@ def discriminator_step(gan: GAN, x: torch.Tensor) -> StepRecord:
     if gan.clip_value is not None:
         clip_weights_(gan.discriminator, gan.clip_value)  # WGAN: w ← clip(w, −c, c)
     # --8<-- [end:discriminator_step]
+    gan.d_updates += 1
     penalty = None if penalty is None else penalty.detach()
     return StepRecord(loss.detach(), penalty, d_real.detach(), d_fake.detach(), grad_norms)
 
 
-def generator_step(gan: GAN, batch_size: int) -> StepRecord:
+def generator_step(gan: GAN, batch_size: int, x: torch.Tensor | None = None) -> StepRecord:
     r"""One update of the generator against the discriminator as it now is.
 
     $$
@@ -156,7 +167,10 @@ def generator_step(gan: GAN, batch_size: int) -> StepRecord:
     $$
 
     The gradient flows through $D$ into $G$; $D$'s own parameter gradients, also computed, are
-    discarded (the next discriminator step zeroes them first).
+    discarded (the next discriminator step zeroes them first). A generator loss that also needs
+    the discriminator on real data (``gan.loss.generator_uses_real``, the relativistic pair)
+    is $L_G\bigl(D_\varphi(x), D_\varphi(G_\theta(z))\bigr)$ on the real batch ``x``; $D(x)$
+    is evaluated without a graph, since it does not depend on $\theta$.
 
     Parameters
     ----------
@@ -164,17 +178,33 @@ def generator_step(gan: GAN, batch_size: int) -> StepRecord:
         The players; the generator and its optimiser are updated in place.
     batch_size : int
         Number of latents $B$.
+    x : torch.Tensor, optional
+        A real batch on the training device, required when ``gan.loss.generator_uses_real``
+        and ignored (not even evaluated) otherwise.
 
     Returns
     -------
     StepRecord
         $L_G$, $D(G(z))$ and the gradient norms of $\theta$'s parameters, detached, on the
         device (no penalty, no real outputs).
+
+    Raises
+    ------
+    ValueError
+        If the loss needs a real batch and ``x`` is None.
     """
+    if gan.loss.generator_uses_real and x is None:
+        raise ValueError(
+            f"the generator loss of {gan.loss.name!r} needs a real batch: pass x to generator_step"
+        )
     # --8<-- [start:generator_step]
     z = sample_latent(gan, batch_size)  # fresh z ~ N(0, I)
     d_fake = gan.discriminator(gan.generator(z))  # D(G(z)), with D as just updated
-    loss = gan.loss.generator_loss(d_fake)  # L_G, the paper's generator loss
+    d_real = None
+    if gan.loss.generator_uses_real:  # the relativistic loss compares with D(x) on real data
+        with torch.no_grad():
+            d_real = gan.discriminator(x)  # D(x): a constant for θ
+    loss = gan.loss.generator_loss_of(d_fake, d_real)  # L_G, the paper's generator loss
     gan.g_optimiser.zero_grad(set_to_none=True)  # forget the gradients of earlier steps
     loss.backward()  # ∇_θ L_G, through D into G
     grad_norms = _grad_norms(gan.g_optimiser)  # ‖∇_θ‖₂ per parameter, recorded, not used

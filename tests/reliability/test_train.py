@@ -266,7 +266,15 @@ def test_resume_needs_a_checkpoint(tmp_path, monkeypatch):
 
 # -- 3. divergence -------------------------------------------------------------------------
 
-LOSSES = ["non-saturating", "wgan-gp", "least-squares", "hinge", "minimax", "wasserstein"]
+LOSSES = [
+    "non-saturating",
+    "wgan-gp",
+    "least-squares",
+    "hinge",
+    "minimax",
+    "wasserstein",
+    "relativistic",
+]
 
 
 @pytest.mark.case("3.01")
