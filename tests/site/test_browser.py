@@ -10,38 +10,23 @@ every page and script of the built site for loaders of another host's code that 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browsing import (
+    answer_from_directory,
+    launch_chromium,
+    serve_directory,
+    site_pages,
+    wait_for_typesetting,
+)
 
 from ganbook.site.offline import CDN_HOSTS, loads_remote_code
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -49,60 +34,29 @@ def server(built_site) -> Iterator[str]:
     if built_site.published_url:  # requests are answered from the directory by the browser
         yield built_site.published_url
         return
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
-    )
-    handler.log_message = lambda *_args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", built_site.port), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_directory(built_site.site_dir, built_site.port) as url:
+        yield url
 
 
 class SiteFromDirectory:
-    """A browser whose pages get every request under ``url`` answered from ``site_dir``.
-
-    The published site is built for its public URL; serving it there (and nowhere else) makes
-    Material's instant navigation and every absolute link behave as they will when deployed,
-    while requests to any other host still go out and are caught by `PageWatcher`.
-    """
+    """A browser whose pages get every request under ``url`` answered from ``site_dir``."""
 
     def __init__(self, browser, site_dir: Path, url: str):
         self.browser, self.site_dir, self.url = browser, site_dir, url
 
-    def _answer(self, route):
-        relative = route.request.url[len(self.url) :].split("#")[0].split("?")[0]
-        path = self.site_dir / relative
-        if path.is_dir():
-            path = path / "index.html"
-        if path.is_file():
-            route.fulfill(path=str(path))
-        else:
-            route.fulfill(status=404, body="not found")
-
     def new_page(self):
         page = self.browser.new_page()
-        page.route(self.url + "**", self._answer)
+        answer_from_directory(page, self.url, self.site_dir)
         return page
 
 
 @pytest.fixture(scope="module")
 def browser(built_site):
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with launch_chromium() as chromium:
         if built_site.published_url:
             yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
         else:
             yield chromium
-        chromium.close()
 
 
 class PageWatcher:
@@ -183,18 +137,6 @@ def test_no_shipped_file_can_load_code_from_another_host(built_site):
     assert not re.search(r"^repo_url:", config, re.M), "repo_url makes Material call GitHub"
 
 
-def wait_for_typesetting(page, previous: str | None = None) -> str:
-    """Wait until typeset.js has finished a pass after ``previous``; return its stamp."""
-    page.wait_for_function(
-        "prev => document.body.dataset.gbTypeset && document.body.dataset.gbTypeset !== prev",
-        arg=previous,
-        timeout=30_000,
-    )
-    # MathJax asks for a glyph's web font only when the glyph is first drawn: wait for those
-    # requests too, or leaving the page aborts them (reported as failed requests).
-    return page.evaluate("document.fonts.ready.then(() => document.body.dataset.gbTypeset)")
-
-
 def check_page(page, where: str):
     """Every formula typeset, no raw TeX left, every image decoded."""
     state = page.evaluate(
@@ -216,15 +158,6 @@ def check_page(page, where: str):
     assert state["errors"] == [], f"{where}: MathJax errors {state['errors']}"
     assert state["broken"] == [], f"{where}: images that did not load {state['broken']}"
     return state
-
-
-def site_pages(built_site) -> list[str]:
-    pages = []
-    for path in sorted(built_site.site_dir.rglob("index.html")):
-        relative = path.parent.relative_to(built_site.site_dir).as_posix()
-        if not relative.startswith(("assets", "figures", "search")):
-            pages.append("" if relative == "." else relative + "/")
-    return pages
 
 
 def test_every_page_loads_typesets_and_stays_offline(browser, server, built_site):

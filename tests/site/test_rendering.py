@@ -16,15 +16,18 @@ which the theme's own markup causes and the project cannot change.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_FLAGS, chromium_path, site_pages, wait_for_typesetting
+from browsing import (
+    answer_from_directory,
+    launch_chromium,
+    serve_directory,
+    site_pages,
+    wait_for_typesetting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,30 +61,14 @@ def base_url(built_site) -> Iterator[str]:
     if built_site.published_url:
         yield built_site.published_url
         return
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(built_site.site_dir)
-    )
-    handler.log_message = lambda *_args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_directory(built_site.site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def open_page(chromium, built_site, base_url: str, width: int, height: int, dark: bool = False):
@@ -91,19 +78,7 @@ def open_page(chromium, built_site, base_url: str, width: int, height: int, dark
         color_scheme="dark" if dark else "light",
     )
     if built_site.published_url:
-        site_dir = built_site.site_dir
-
-        def answer(route):
-            relative = route.request.url[len(base_url) :].split("#")[0].split("?")[0]
-            path = site_dir / relative
-            if path.is_dir():
-                path = path / "index.html"
-            if path.is_file():
-                route.fulfill(path=str(path))
-            else:
-                route.fulfill(status=404, body="not found")
-
-        page.route(base_url + "**", answer)
+        answer_from_directory(page, base_url, built_site.site_dir)
     return page
 
 
