@@ -9,6 +9,9 @@ r"""What the chapters measure and set up, defined once: every chapter imports it
 - `critic_runs`: ring runs whose critic is examined at stops (the two Wasserstein chapters).
 - `fixed_generator`: a discriminator trained against a generator that never moves.
 - `shift_toy`: the shift toy's data and $\theta$ grid, and its optimal discriminator as a model.
+- `generators`: measures of an image generator: Fréchet distance of features, class balance,
+  improved precision/recall and nearest-neighbour distances to the training images.
+- `digit_classifier`: a small digit CNN whose features and predictions those measures use.
 - `summaries`: the spread of a value over an ensemble's members, and the member a figure shows.
 
 This layer imports the library (data, models, penalties, theory, training); the book's chapters
@@ -35,7 +38,26 @@ from ganbook.measures.critics import (
     plane_grid,
     spectral_norm_product,
 )
+from ganbook.measures.digit_classifier import (
+    DigitClassifier,
+    classifier_accuracy,
+    classifier_features,
+    classifier_predictions,
+    train_digit_classifier,
+)
 from ganbook.measures.fixed_generator import fixed_generator_game, train_discriminator
+from ganbook.measures.generators import (
+    class_coverage,
+    class_histogram,
+    class_histogram_kl,
+    feature_frechet,
+    frechet_distance,
+    gaussian_fit,
+    knn_radii,
+    nearest_neighbour_distances,
+    precision_recall,
+    resampled_frechet,
+)
 from ganbook.measures.samples import (
     COVERAGE_RADIUS,
     RING_MODES,
@@ -83,9 +105,16 @@ __all__ = [
     "WGAN_RING",
     "WGAN_RING_FULL",
     "WGAN_RING_TEST",
+    "DigitClassifier",
     "Member",
     "ToyEnsemble",
     "add_spread",
+    "class_coverage",
+    "class_histogram",
+    "class_histogram_kl",
+    "classifier_accuracy",
+    "classifier_features",
+    "classifier_predictions",
     "covered_modes",
     "critic_weights",
     "ensemble_arrays",
@@ -93,18 +122,25 @@ __all__ = [
     "evaluate",
     "evaluation_steps",
     "examine",
+    "feature_frechet",
     "fixed_generator_game",
     "fraction_at_bound",
+    "frechet_distance",
+    "gaussian_fit",
     "gradient_norms_at_interpolates",
+    "knn_radii",
     "median_member",
     "mode_shares",
     "nearest_index",
     "nearest_mode",
+    "nearest_neighbour_distances",
     "on_mode",
     "on_plane_grid",
     "optimal_logistic_discriminator",
     "plane_grid",
+    "precision_recall",
     "real_w1_floor",
+    "resampled_frechet",
     "ring_data",
     "ring_loss_runs",
     "sample_w1",
@@ -115,5 +151,6 @@ __all__ = [
     "toy_ensemble",
     "toy_players",
     "train_and_examine",
+    "train_digit_classifier",
     "train_discriminator",
 ]
