@@ -74,6 +74,8 @@ CHAPTERS = (
     Chapter("part-2/wgan-gp"),
     Chapter("part-2/dirac-gan"),
     Chapter("part-2/common-mistakes"),
+    Chapter("part-3/dcgan"),
+    Chapter("part-3/measuring"),
     Chapter("reference/performance"),
 )
 """Every chapter with code, in the order of the site's navigation."""
