@@ -48,7 +48,7 @@ def no_member_copies(result):
 @claim(
     "dcgan",
     "every member's median distance to the nearest training digit is between 0.8 and 2.5 times "
-    "that of the held-out real digits: as far as unseen digits or farther, never near zero",
+    "that of the held-out real digits: about as far as unseen digits or farther, never near zero",
     profiles=STANDARD,
 )
 def samples_sit_as_far_as_unseen_digits(result):
