@@ -142,6 +142,7 @@ def measuring(params, context: RunContext) -> ExperimentResult:
         **summary("collapsed", collapsed),
         **summary("noisy", demo["noisy"]),
         **spread("fd", median_fd),
+        **spread("fd_range", member_fd.max(axis=1) - member_fd.min(axis=1)),  # per member
         "members_fd_above_floor": int((member_fd.min(axis=1) > floor["fd"].max()).sum()),
         "member_pairs": len(fakes) * (len(fakes) - 1) // 2,
         "overlapping_pairs": overlapping_pairs(member_fd),
