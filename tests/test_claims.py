@@ -26,12 +26,29 @@ from ganbook.engine import (
 )
 from ganbook.engine import claims as machinery
 from ganbook.engine.fingerprint import experiment_roots, module_closure
-from ganbook.engine.registry import RunContext, derived_seed
+from ganbook.engine.registry import RunContext, derived_seed, expanded_needs
 from ganbook.engine.runner import experiment_key
 from ganbook.site.markup import claim_ids_in
 
 ROOT = Path(__file__).resolve().parents[1]
-ANALYTIC = [name for name in experiment_names() if not get_experiment(name).uses_torch_device]
+
+
+def _trains(name: str) -> bool:
+    """Whether ``name``, or an experiment it needs (transitively), runs on a torch device."""
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if get_experiment(current).uses_torch_device:
+            return True
+        todo.extend(expanded_needs(current))
+    return False
+
+
+ANALYTIC = [name for name in experiment_names() if not _trains(name)]
+"""Experiments cheap enough to run at the published profile here: nothing they need trains."""
 
 
 @pytest.fixture

@@ -62,11 +62,12 @@ def table_rows(layers: np.ndarray) -> list[list[str]]:
         r"{dcgan.convs_checked} convolutions the output side equals the formula's "
         r"({dcgan.convs_matching} of {dcgan.convs_checked})."
     ),
-    alt="Two tables. The generator's {dcgan.g_layers_count} layers grow a {dcgan.latent_dim} × 1 "
-    "× 1 latent through transposed convolutions to 4 × 4, 8 × 8 and a 1 × 16 × 16 image, with "
+    alt="Two tables. The generator's {dcgan.g_layers_count} layers take the "
+    "{dcgan.latent_dim}-dimensional latent as a one-pixel map and grow it through transposed "
+    "convolutions, each after the first doubling the side, into a single-channel image, with "
     "batch norm and ReLU between them and tanh at the end. The discriminator's "
-    "{dcgan.d_layers_count} layers shrink the image through strided convolutions to 8 × 8, 4 × 4 "
-    "and 2 × 2, with LeakyReLU, then flatten it into one linear output.",
+    "{dcgan.d_layers_count} layers halve the side with each strided convolution, with LeakyReLU, "
+    "then flatten the last map into one linear output.",
 )
 def draw_dcgan_layers(results):
     a = results["dcgan"].arrays
@@ -127,11 +128,11 @@ def draw_dcgan_samples(results):
     caption=(
         r"The same {dcgan.grid} latents ($8 \times 8$) through the training of member "
         r"{dcgan.shown_member}, the median member by median nearest-neighbour distance, at the "
-        r"steps written above each panel (step 0 is the untrained generator; snapshots are taken "
-        r"in training mode, so batch norm uses the grid's own statistics)."
+        r"steps written above each panel (the first panel is the untrained generator; "
+        r"snapshots are taken in training mode, so batch norm uses the grid's own statistics)."
     ),
-    alt="A row of grids of the same 64 latents at successive steps: grey noise at step 0, then "
-    "rough digit shapes, then digits that keep their place in the grid and sharpen.",
+    alt="A row of grids of the same {dcgan.grid} latents at successive steps: grey noise at the "
+    "start, then rough digit shapes, then digits that keep their place in the grid and sharpen.",
 )
 def draw_dcgan_over_training(results):
     r = results["dcgan"]
@@ -173,8 +174,8 @@ def draw_dcgan_interpolation(results):
         r"distance to its nearest neighbour among the {dcgan.train_images:,} training digits: "
         r"the {dcgan.eval_samples} evaluation samples of each member (one outline each, "
         r"orange) and the {dcgan.heldout_images} held-out real digits (filled, blue), which no "
-        r"model has seen. Dotted: the held-out 1st percentile. A generator that copied would "
-        r"pile up at 0."
+        r"model has seen. Dotted: the held-out digits' first percentile. A generator that copied "
+        r"would pile up at zero distance."
     ),
     alt="Overlaid histograms of nearest-neighbour distance. The held-out real digits spread "
     "around a median of {dcgan.heldout_nn_median:.1f}; every member's generated digits spread "
@@ -208,17 +209,17 @@ def draw_dcgan_nearest_neighbours(results):
         r"The discriminator's output over training, as a probability: the batch mean of "
         r"$\sigma(D(x))$ on real digits and of $\sigma(D(G(z)))$ on generated ones, at each "
         r"discriminator step. "
-        r"Line: the median over the {dcgan.members} members of a running mean over 50 steps; "
-        r"band: the smallest to the largest member."
+        r"Line: the median over the {dcgan.members} members of a running mean over "
+        r"{dcgan.tail_steps} steps; band: the smallest to the largest member."
     ),
     alt="Two bands over training steps. Both start near one half; the real one rises towards "
     "{dcgan.d_real_final_median:.2f} and the generated one falls towards "
-    "{dcgan.d_fake_final_median:.2f}, without reaching 1 or 0.",
+    "{dcgan.d_fake_final_median:.2f}, without reaching certainty either way.",
 )
 def draw_dcgan_discriminator(results):
     a = results["dcgan"].arrays
     steps = np.arange(1, a["d_real"].shape[1] + 1)
-    window = min(50, len(steps))
+    window = min(int(results["dcgan"].scalars["tail_steps"]), len(steps))
     fig, ax = new_figure(width=5.6, height=2.6)
     # the trainer records the batch means of σ(logit), probabilities already
     ensemble_band(ax, steps, a["d_real"], COLORS["real"], r"$\sigma(D(x))$", window=window)
