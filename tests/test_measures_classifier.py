@@ -56,3 +56,37 @@ def test_bad_shapes_are_refused(images):
 def test_label_shape_mismatch_is_refused():
     with pytest.raises(ValueError, match="labels"):
         classifier_accuracy(DigitClassifier(), torch.zeros(3, 1, 16, 16), torch.zeros(2))
+
+
+def test_a_classifier_rebuilt_from_its_parameters_gives_the_same_features():
+    from ganbook.measures.digit_classifier import (
+        classifier_from_parameters,
+        classifier_parameters,
+    )
+
+    trained = train_digit_classifier(seed=1, steps=5)
+    rebuilt = classifier_from_parameters(classifier_parameters(trained))
+    x = torch.rand(7, 1, 16, 16) * 2 - 1
+    assert np.array_equal(classifier_features(trained, x), classifier_features(rebuilt, x))
+    assert not rebuilt.training
+
+
+@pytest.mark.parametrize(
+    ("damage", "match"),
+    [
+        (lambda p: p.pop("fc.bias"), "missing \\['fc.bias'\\]"),
+        (lambda p: p.update(extra=np.zeros(1)), "unexpected \\['extra'\\]"),
+        (lambda p: p.update({"head.weight": np.zeros((3, 3))}), "'head.weight' has shape"),
+    ],
+)
+def test_wrong_classifier_parameters_are_named_in_one_line(damage, match):
+    from ganbook.measures.digit_classifier import (
+        DigitClassifier,
+        classifier_from_parameters,
+        classifier_parameters,
+    )
+
+    parameters = classifier_parameters(DigitClassifier())
+    damage(parameters)
+    with pytest.raises(ValueError, match=match):
+        classifier_from_parameters(parameters)

@@ -76,6 +76,7 @@ CHAPTERS = (
     Chapter("part-2/common-mistakes"),
     Chapter("part-3/dcgan"),
     Chapter("part-3/measuring"),
+    Chapter("part-3/stylegan"),
     Chapter("reference/performance"),
 )
 """Every chapter with code, in the order of the site's navigation."""

@@ -101,24 +101,51 @@ def _modules(name: str) -> tuple[str, ...]:
     return tuple(sorted({get_experiment(n).module for n in dependency_order([name])}))
 
 
+def critical_paths(names: list[str]) -> dict[str, float]:
+    r"""For each of ``names``: its cost plus the costliest chain of those of ``names`` after it.
+
+    $$
+    c^*(n) = c(n) + \max_{m \text{ needs } n} c^*(m) \quad (0 \text{ if none waits})
+    $$
+
+    with $c$ the experiments' declared ``cost``. A torch experiment counts at least 2, so that
+    among the undeclared ones the trainings still go before the closed forms.
+    """
+    chosen = set(names)
+    found: dict[str, float] = {}
+    for name in reversed(dependency_order(names)):  # those that wait on a name come after it
+        if name not in chosen:
+            continue
+        exp = get_experiment(name)
+        own = max(exp.cost, 2.0) if exp.uses_torch_device else exp.cost
+        waiting = [found[m] for m in found if name in expanded_needs(m)]
+        found[name] = own + max(waiting, default=0.0)
+    return found
+
+
 def _run_local(
     missing: list[str],
     results: dict[str, ExperimentResult],
     collector: _Collector,
     workers: int,
 ) -> None:
-    """Compute ``missing`` (in dependency order) in a pool of fresh ``spawn`` processes."""
+    """Compute ``missing`` (in dependency order) in a pool of fresh ``spawn`` processes.
+
+    No more than ``workers`` run at once; whenever one finishes, the ready experiment with the
+    longest chain of cost ahead of it (`critical_paths`) starts next, so that the long runs,
+    and what waits on them, do not end up last on one worker while the others idle.
+    """
     pending = list(missing)
+    slots = min(workers, len(missing))
+    chain = critical_paths(missing)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(missing)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=slots, mp_context=context) as pool:
         running = {}
         try:
             while pending or running:
                 ready = [n for n in pending if all(m in results for m in expanded_needs(n))]
-                # the torch experiments (the trainings, the long ones) first, so that two
-                # workers do not end on one long run while the other idles
-                ready.sort(key=lambda n: not get_experiment(n).uses_torch_device)
-                for name in ready:
+                ready.sort(key=lambda n: -chain[n])  # stable: dependency order breaks ties
+                for name in ready[: slots - len(running)]:
                     pending.remove(name)
                     needs = {m: results[m] for m in expanded_needs(name)}
                     future = pool.submit(_task, name, collector.options, _modules(name), needs)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ganbook._checks import require_choice
+from ganbook._checks import require_choice, require_positive
 from ganbook.engine.context import (
     AxisValue,
     GridResults,
@@ -72,6 +72,7 @@ class Experiment:
     needs: tuple[str, ...] = ()
     grid: str | None = None
     cell: Mapping[str, AxisValue] = field(default_factory=dict)
+    cost: float = 1.0
 
     @property
     def module(self) -> str:
@@ -137,6 +138,7 @@ def experiment(
     uses_torch_device: bool = True,
     title: str = "",
     needs: tuple[str, ...] = (),
+    cost: float = 1.0,
 ) -> Callable[[Compute], Compute]:
     """Register the decorated function as the experiment ``name``.
 
@@ -160,14 +162,27 @@ def experiment(
         obtained first, with the same profile, device, threads and seed offset, and their keys
         are part of this one's. A need that does not exist, or a cycle, is an error when the
         experiment is run.
+    cost : float
+        Roughly how many seconds a cold ``standard`` run takes, for scheduling only (not part of
+        the cache key): a build's workers start the ready experiment with the longest chain of
+        cost still ahead of it first. Leave it at 1 for anything that takes seconds.
     """
     needs = _needs(name, needs)
+    cost = require_positive("cost", cost)
 
     def register(compute: Compute) -> Compute:
         overrides = {"test": dict(test or {}), "full": dict(full or {})}
         _register(
             Experiment(
-                name, compute, dict(params or {}), overrides, seed, uses_torch_device, title, needs
+                name,
+                compute,
+                dict(params or {}),
+                overrides,
+                seed,
+                uses_torch_device,
+                title,
+                needs,
+                cost=cost,
             )
         )
         return compute

@@ -42,6 +42,8 @@ from ganbook.measures.digit_classifier import (
     DigitClassifier,
     classifier_accuracy,
     classifier_features,
+    classifier_from_parameters,
+    classifier_parameters,
     classifier_predictions,
     train_digit_classifier,
 )
@@ -114,6 +116,8 @@ __all__ = [
     "class_histogram_kl",
     "classifier_accuracy",
     "classifier_features",
+    "classifier_from_parameters",
+    "classifier_parameters",
     "classifier_predictions",
     "covered_modes",
     "critic_weights",

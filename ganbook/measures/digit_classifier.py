@@ -5,6 +5,8 @@ r"""A small digit classifier whose features and predictions measure a digit gene
 - `classifier_features`, `classifier_predictions`, `classifier_accuracy`: the penultimate
   features (for `feature_frechet`, `precision_recall`), the predicted classes (for
   `class_coverage`) and the accuracy on labelled images.
+- `classifier_parameters`, `classifier_from_parameters`: a trained classifier stored as arrays
+  and rebuilt, so that one classifier trained at build serves every chapter that measures.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ __all__ = [
     "DigitClassifier",
     "classifier_accuracy",
     "classifier_features",
+    "classifier_from_parameters",
+    "classifier_parameters",
     "classifier_predictions",
     "train_digit_classifier",
 ]
@@ -260,3 +264,55 @@ def classifier_accuracy(
     if labels.shape != predictions.shape:
         raise ValueError(f"labels must have shape ({len(predictions)},), got {labels.shape}")
     return float(np.mean(predictions == labels))
+
+
+def classifier_parameters(classifier: DigitClassifier) -> dict[str, np.ndarray]:
+    r"""Every parameter of ``classifier`` as a float32 array on the CPU, keyed by its name.
+
+    The inverse of `classifier_from_parameters`: a classifier trained once (an experiment of
+    the book) can be stored in a result and rebuilt, bit for bit, by every chapter that
+    measures with it.
+
+    Examples
+    --------
+    >>> model = DigitClassifier()
+    >>> rebuilt = classifier_from_parameters(classifier_parameters(model))
+    >>> all(torch.equal(a, b) for a, b in zip(model.parameters(), rebuilt.parameters()))
+    True
+    """
+    if not isinstance(classifier, DigitClassifier):
+        raise TypeError(f"classifier must be a DigitClassifier, got {type(classifier).__name__}")
+    return {
+        name: value.detach().cpu().numpy().astype(np.float32)
+        for name, value in classifier.state_dict().items()
+    }
+
+
+def classifier_from_parameters(
+    parameters: dict[str, np.ndarray], device: str | torch.device = "cpu"
+) -> DigitClassifier:
+    r"""A `DigitClassifier` in eval mode with the given parameters (from `classifier_parameters`).
+
+    Raises a one-line ``ValueError`` naming the first missing, unexpected or misshapen
+    parameter.
+    """
+    device = require_device("device", device)
+    model = DigitClassifier()
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(parameters))
+    unexpected = sorted(set(parameters) - set(expected))
+    if missing or unexpected:
+        raise ValueError(
+            f"classifier parameters do not match: missing {missing}, unexpected {unexpected}"
+        )
+    state = {}
+    for name, reference in expected.items():
+        value = torch.as_tensor(np.asarray(parameters[name]), dtype=torch.float32)
+        if value.shape != reference.shape:
+            raise ValueError(
+                f"classifier parameter {name!r} has shape {tuple(value.shape)}, "
+                f"expected {tuple(reference.shape)}"
+            )
+        state[name] = value
+    model.load_state_dict(state)
+    return model.to(device).eval()

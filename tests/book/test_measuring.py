@@ -15,7 +15,12 @@ import pytest
 import torch
 
 from ganbook.book.part3.measuring.comparisons import CLASSES, overlapping_pairs, without
-from ganbook.book.part3.measuring.experiments import TOY_RUNS, measuring, measuring_toys
+from ganbook.book.part3.measuring.experiments import (
+    TOY_RUNS,
+    digit_classifier,
+    measuring,
+    measuring_toys,
+)
 from ganbook.data import load_digits_dataset
 from ganbook.engine.registry import RunContext, get_experiment
 from ganbook.engine.result import ExperimentResult
@@ -42,10 +47,15 @@ def standin_dcgan(members: int = 2, samples: int = 600) -> ExperimentResult:
     )
 
 
+def trained_classifier() -> ExperimentResult:
+    r"""The ``digit_classifier`` result on the test profile."""
+    return digit_classifier(get_experiment("digit_classifier").params_for("test"), context())
+
+
 @pytest.fixture(scope="module")
 def measured() -> ExperimentResult:
     params = get_experiment("measuring").params_for("test")
-    return measuring(params, context(dcgan=standin_dcgan()))
+    return measuring(params, context(dcgan=standin_dcgan(), digit_classifier=trained_classifier()))
 
 
 def test_the_result_holds_one_row_per_member_and_the_demonstration(measured):

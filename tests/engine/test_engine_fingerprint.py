@@ -35,6 +35,7 @@ TRAINED = {
     "ring_run",
     "saturation_ring",
     "saturation_ring_strong_d",
+    "stylegan",
     "trainer_benchmark",
     "wgan_clipping",
     "wgan_gp",
@@ -89,12 +90,13 @@ def test_a_model_that_no_experiment_uses_reruns_nothing(package):
     (package / "models" / "unused.py").write_text("class UnusedGenerator:\n    pass\n")
     append(package, "models/__init__.py", "from ganbook.models.unused import UnusedGenerator\n")
     assert keys() == before
-    # the StyleGAN model is in the package, but no published chapter trains it yet
-    assert rekeyed(package, "models/stylegan.py") == set()
-    # the DCGAN models: the benchmark (through its dataset registry), the DCGAN chapter, and
-    # what needs the DCGAN chapter's result
+    # the StyleGAN model: its chapter's experiment only (nothing needs that result)
+    assert rekeyed(package, "models/stylegan.py") == {"stylegan"}
+    # the DCGAN models: the benchmark (through its dataset registry), the DCGAN chapter, what
+    # needs the DCGAN chapter's result, and the StyleGAN chapter (DCGAN's discriminator)
     using_dcgan = {name for name in experiment_names() if "dcgan" in _upstream(name)}
-    assert rekeyed(package, "models/dcgan.py") == {"trainer_benchmark"} | using_dcgan
+    expected = {"trainer_benchmark", "stylegan"} | using_dcgan
+    assert rekeyed(package, "models/dcgan.py") == expected
 
 
 def _upstream(name: str) -> set[str]:

@@ -166,3 +166,15 @@ def test_a_cycle_or_an_unknown_need_is_a_clear_error(toys, tmp_path):
     with pytest.raises(ValueError, match="both axes and parameters"):
         experiment_grid("toy_bad", axes={"seed": (0,)}, params={"seed": 1})
     assert not (tmp_path / "experiments").exists(), "nothing runs when the graph is wrong"
+
+
+def test_the_critical_path_counts_a_need_with_everything_that_waits_on_it():
+    from ganbook.book import load_book
+    from ganbook.engine.executors import critical_paths
+
+    load_book()
+    chain = critical_paths(["digit_classifier", "stylegan", "dcgan", "measuring", "bce_terms"])
+    # the classifier is short, but the StyleGAN run waits on it: it goes first
+    assert chain["digit_classifier"] == 12 + 190
+    assert chain["dcgan"] == 150 + chain["measuring"]
+    assert chain["digit_classifier"] > chain["dcgan"] > chain["bce_terms"]

@@ -81,6 +81,7 @@ def relative_spread(norms: np.ndarray) -> float:
     test={**WGAN_RING_TEST, "bug_steps": 50},
     full={**WGAN_RING_FULL, "bug_steps": 3000},
     title="WGAN-GP on the ring: exact W1, critic gradient norms; and the whole-batch-norm bug",
+    cost=50,
 )
 def wgan_gp(params, context: RunContext) -> ExperimentResult:
     stops = evaluation_steps(params)

@@ -192,6 +192,7 @@ def examine(G: DCGANGenerator, params, member: RunContext) -> dict[str, np.ndarr
     test=DCGAN_TEST,
     full={"members": 10, "steps": 3000, "snapshot_every": 500},
     title="DCGAN on the 16×16 digits: samples over training, interpolation, nearest neighbours",
+    cost=150,
 )
 def dcgan(params, context: RunContext) -> ExperimentResult:
     train_images = load_digits_dataset(size=16)  # (1200, 1, 16, 16) in [−1, 1]

@@ -37,16 +37,19 @@ def compare(fake: np.ndarray, real: np.ndarray, params, seed: int) -> dict:
     r"""One comparison of two feature sets: Fréchet distances over resamples, then $P$ and $R$.
 
     Each of the ``resamples`` draws takes ``sample_size`` rows of each side without replacement
-    (`resampled_frechet`, with a generator seeded by ``seed``); precision and recall are taken
-    on one more draw of the same size.
+    (`resampled_frechet`, with a generator seeded by ``seed``); precision and recall are the
+    means over ``pr_resamples`` more draws of the same size (one if ``params`` has no such key).
     """
     # --8<-- [start:compare]
     n, rng = params["sample_size"], np.random.default_rng(seed)
     # one FD per draw of n rows of each side, without replacement
     fd = resampled_frechet(fake, real, n=n, resamples=params["resamples"], rng=rng)
-    pick_fake = rng.choice(len(fake), size=n, replace=False)
-    pick_real = rng.choice(len(real), size=n, replace=False)
-    precision, recall = precision_recall(real[pick_real], fake[pick_fake], k=params["k"])
+    shares = []
+    for _ in range(params.get("pr_resamples", 1)):  # P and R on fresh draws of n rows each
+        pick_fake = rng.choice(len(fake), size=n, replace=False)
+        pick_real = rng.choice(len(real), size=n, replace=False)
+        shares.append(precision_recall(real[pick_real], fake[pick_fake], k=params["k"]))
+    precision, recall = np.mean(shares, axis=0)
     # --8<-- [end:compare]
     return {"fd": np.asarray(fd, dtype=float), "precision": precision, "recall": recall}
 

@@ -1,9 +1,10 @@
 r"""Experiments of "Measuring a generator": the DCGAN ensemble's digits, measured four ways.
 
-``measuring`` reads the DCGAN chapter's seed ensemble (``needs=("dcgan",)``: its
-``final_samples``, nothing is trained twice) and trains one thing of its own, a small CNN
-classifier on the training split (`train_digit_classifier`). Through that classifier it measures
-every member's samples against the training digits:
+``digit_classifier`` trains a small CNN classifier on the training split once
+(`train_digit_classifier`) and stores its parameters; the StyleGAN chapter measures through it
+too. ``measuring`` reads the DCGAN chapter's seed ensemble (``needs=("dcgan",
+"digit_classifier")``: its ``final_samples``, nothing is trained twice) and, through that
+classifier, measures every member's samples against the training digits:
 
 - the Fréchet distance between Gaussian fits of the classifier's 128-d features, resampled at one
   sample size, and the same for the held-out digits (the real-vs-real floor);
@@ -39,6 +40,8 @@ from ganbook.engine.result import ExperimentResult
 from ganbook.measures.digit_classifier import (
     classifier_accuracy,
     classifier_features,
+    classifier_from_parameters,
+    classifier_parameters,
     classifier_predictions,
     train_digit_classifier,
 )
@@ -46,10 +49,14 @@ from ganbook.measures.generators import precision_recall
 from ganbook.measures.samples import covered_modes, mode_shares, ring_data
 from ganbook.measures.summaries import spread
 
+CLASSIFIER = {
+    "steps": 600,  # Adam steps of the feature classifier (its accuracy is quoted)
+    "batch": 64,
+    "lr": 1e-3,
+}
+r"""The standard profile of ``digit_classifier``."""
+
 MEASURING = {
-    "classifier_steps": 600,  # Adam steps of the feature classifier (its accuracy is quoted)
-    "classifier_batch": 64,
-    "classifier_lr": 1e-3,
     "sample_size": 400,  # images per side of every comparison: at most the 597 held out
     "resamples": 40,  # draws of each comparison, for its spread
     "k": 3,  # neighbours of the k-NN balls (Kynkäänniemi et al.'s default)
@@ -60,7 +67,6 @@ MEASURING = {
 }
 r"""The standard profile of ``measuring``."""
 MEASURING_TEST = {
-    "classifier_steps": 60,
     "sample_size": 150,
     "resamples": 4,
     "search_resamples": 2,
@@ -78,11 +84,48 @@ def images(x) -> torch.Tensor:
 
 
 @experiment(
+    "digit_classifier",
+    params=CLASSIFIER,
+    test={"steps": 60},
+    title="The digit classifier through which Part III measures generators, trained once",
+    cost=12,
+)
+def digit_classifier(params, context: RunContext) -> ExperimentResult:
+    r"""Train the book's `DigitClassifier` once; store its parameters and held-out accuracy.
+
+    ``measuring`` and ``stylegan`` rebuild it with `classifier_from_parameters`, so that both
+    chapters measure through the same classifier, and the two trainings run side by side.
+    """
+    clf = train_digit_classifier(
+        seed=context.stream_seed("classifier"),
+        steps=params["steps"],
+        batch_size=params["batch"],
+        lr=params["lr"],
+        device=context.device,
+    )
+    held_x, held_y = load_digits_dataset(size=16, split="heldout", with_labels=True)
+    return ExperimentResult(
+        arrays=classifier_parameters(clf),
+        scalars={
+            "accuracy": float(classifier_accuracy(clf, held_x, held_y)),
+            "steps": params["steps"],
+            "batch": params["batch"],
+            "lr": params["lr"],
+        },
+    )
+
+
+def measuring_classifier(context: RunContext):
+    r"""The book's digit classifier, rebuilt from the ``digit_classifier`` result this needs."""
+    return classifier_from_parameters(context.needed["digit_classifier"].arrays, context.device)
+
+
+@experiment(
     "measuring",
     params=MEASURING,
     test=MEASURING_TEST,
     full=MEASURING_FULL,
-    needs=("dcgan",),
+    needs=("dcgan", "digit_classifier"),
     title="The DCGAN ensemble measured through a digit classifier: FD, classes, precision/recall",
 )
 def measuring(params, context: RunContext) -> ExperimentResult:
@@ -90,13 +133,7 @@ def measuring(params, context: RunContext) -> ExperimentResult:
     fakes = np.asarray(dcgan.arrays["final_samples"])  # (members, samples, 16, 16) in [−1, 1]
     train_x = load_digits_dataset(size=16, split="train")
     held_x, held_y = load_digits_dataset(size=16, split="heldout", with_labels=True)
-    clf = train_digit_classifier(
-        seed=context.stream_seed("classifier"),
-        steps=params["classifier_steps"],
-        batch_size=params["classifier_batch"],
-        lr=params["classifier_lr"],
-        device=context.device,
-    )
+    clf = measuring_classifier(context)
     f_train = np.asarray(classifier_features(clf, train_x), dtype=np.float64)  # the reference
     f_held = np.asarray(classifier_features(clf, held_x), dtype=np.float64)
     floor = {

@@ -23,6 +23,7 @@ def case_key(case_name: str) -> str:
     params={"rounds": 3, "quick": False, "threads": 1, "members": 5, "hidden": 32},
     test={"rounds": 1, "quick": True, "members": 2},
     title="Steps per second of train() against a hand-written loop, and of seed ensembles",
+    cost=60,
 )
 def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
     rows = run_benchmark(

@@ -1,0 +1,4 @@
+"""The chapter "StyleGAN's generator".
+
+Page: ``docs/part-3/stylegan.md``. Modules: ``experiments``, ``figures``, ``claims``.
+"""
