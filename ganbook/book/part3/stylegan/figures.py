@@ -13,7 +13,7 @@ import numpy as np
 from ganbook.book.part3.dcgan.figures import ink, mosaic
 from ganbook.engine.figures import figure
 from ganbook.figures.plotting import ensemble_band
-from ganbook.figures.style import COLORS, new_figure
+from ganbook.figures.style import COLORS, new_figure, pyplot
 
 
 @figure(
@@ -119,9 +119,9 @@ def draw_stylegan_truncation_curve(results):
         r"the fine ones ($16 \times 16$ and toRGB). Every inner image takes its coarse styles "
         r"from its row and its fine styles from its column; all images share one noise draw."
     ),
-    alt="A grid of digits with a header row and a header column. Along a row the inner digits "
-    "keep the shape and class of the row's digit, while the stroke weight and ink vary from "
-    "column to column.",
+    alt="A grid of digits with a header row and a header column. In some rows the inner "
+    "digits keep the layout and class of the row's digit while stroke weight and ink vary "
+    "from column to column; in others the mixes are smudged shapes of neither source.",
 )
 def draw_stylegan_mixing(results):
     r = results["stylegan"]
@@ -167,8 +167,10 @@ def draw_stylegan_noise(results):
     examples = r.arrays["noise_examples"][k]  # (latents, draws, 16, 16)
     std_map = r.arrays["noise_std_map"][k]
     latents, draws = examples.shape[:2]
-    fig, (left, right) = new_figure(2, width=0.5 * draws + 2.0, height=0.5 * latents + 0.4)
-    fig.get_layout_engine().set(w_pad=0.05)
+    fig, (left, right) = pyplot().subplots(
+        1, 2, figsize=(0.5 * draws + 1.8, 0.5 * latents + 0.5), layout="constrained",
+        width_ratios=[draws, 2.4],
+    )  # fmt: skip
     ink(left, mosaic(examples.reshape(-1, *examples.shape[2:]), draws))
     shown = right.imshow(std_map, cmap="Oranges", vmin=0.0, interpolation="nearest")
     right.set_axis_off()
