@@ -56,22 +56,14 @@ def constant_styles(G: StyleGenerator, layers) -> None:
             convs[k].affine.weight.zero_()
 
 
-def test_a_mix_whose_fine_styles_ignore_w_is_its_coarse_source(classifier):
+@pytest.mark.parametrize(("constant", "kept"), [("fine", "coarse"), ("coarse", "fine")])
+def test_a_mix_whose_styles_ignore_w_in_one_group_is_its_other_source(classifier, constant, kept):
     G = generator()
-    constant_styles(G, G.fine_layers)
+    constant_styles(G, getattr(G, f"{constant}_layers"))
     seen = mixing(G, classifier, PARAMS, member())
-    assert seen["keeps_coarse"] == 1.0
-    assert seen["pixel_gap_coarse"] == 0.0
-    assert seen["pixel_gap_fine"] > 0.0
-
-
-def test_a_mix_whose_coarse_styles_ignore_w_is_its_fine_source(classifier):
-    G = generator()
-    constant_styles(G, G.coarse_layers)
-    seen = mixing(G, classifier, PARAMS, member())
-    assert seen["keeps_fine"] == 1.0
-    assert seen["pixel_gap_fine"] == 0.0
-    assert seen["pixel_gap_coarse"] > 0.0
+    assert seen[f"keeps_{kept}"] == 1.0
+    assert seen[f"pixel_gap_{kept}"] == 0.0
+    assert seen[f"pixel_gap_{constant}"] > 0.0
 
 
 def test_the_mixing_grid_puts_row_styles_in_coarse_and_column_styles_in_fine_layers(classifier):

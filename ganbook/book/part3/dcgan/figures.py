@@ -217,9 +217,18 @@ def draw_dcgan_nearest_neighbours(results):
     "{dcgan.d_fake_final_median:.2f}, without reaching certainty either way.",
 )
 def draw_dcgan_discriminator(results):
-    a = results["dcgan"].arrays
+    return discriminator_bands(results["dcgan"])
+
+
+def discriminator_bands(result):
+    r"""$\sigma(D(x))$ and $\sigma(D(G(z)))$ over training: median member and band, smoothed.
+
+    ``result`` holds the trainer's ``d_real`` and ``d_fake`` per member and step, and the
+    running-mean window ``tail_steps``; the StyleGAN chapter draws its run the same way.
+    """
+    a = result.arrays
     steps = np.arange(1, a["d_real"].shape[1] + 1)
-    window = min(int(results["dcgan"].scalars["tail_steps"]), len(steps))
+    window = min(int(result.scalars["tail_steps"]), len(steps))
     fig, ax = new_figure(width=5.6, height=2.6)
     # the trainer records the batch means of σ(logit), probabilities already
     ensemble_band(ax, steps, a["d_real"], COLORS["real"], r"$\sigma(D(x))$", window=window)

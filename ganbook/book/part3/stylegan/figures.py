@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganbook.book.part3.dcgan.figures import ink, mosaic
+from ganbook.book.part3.dcgan.figures import discriminator_bands, ink, mosaic
 from ganbook.engine.figures import figure
 from ganbook.figures.plotting import ensemble_band
 from ganbook.figures.style import COLORS, new_figure, pyplot
@@ -193,13 +193,4 @@ def draw_stylegan_noise(results):
     "{stylegan.d_fake_final_median:.2f} at the end.",
 )
 def draw_stylegan_discriminator(results):
-    a = results["stylegan"].arrays
-    steps = np.arange(1, a["d_real"].shape[1] + 1)
-    window = min(int(results["stylegan"].scalars["tail_steps"]), len(steps))
-    fig, ax = new_figure(width=5.6, height=2.6)
-    ensemble_band(ax, steps, a["d_real"], COLORS["real"], r"$\sigma(D(x))$", window=window)
-    ensemble_band(ax, steps, a["d_fake"], COLORS["fake"], r"$\sigma(D(G(z)))$", window=window)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("step")
-    ax.legend(frameon=False, fontsize=8)
-    return fig
+    return discriminator_bands(results["stylegan"])
