@@ -263,3 +263,22 @@ def plot_w1_floor(ax, result) -> None:
     ax.axhline(
         result.scalars["w1_floor"], color=COLORS["neutral"], lw=1.0, ls=":", label="real vs real"
     )
+
+
+def discriminator_bands(result):
+    r"""$\sigma(D(x))$ and $\sigma(D(G(z)))$ over training: median member and band, smoothed.
+
+    ``result`` holds the trainer's ``d_real`` and ``d_fake`` per member and step, and the
+    running-mean window ``tail_steps``; the StyleGAN chapter draws its run the same way.
+    """
+    a = result.arrays
+    steps = np.arange(1, a["d_real"].shape[1] + 1)
+    window = min(int(result.scalars["tail_steps"]), len(steps))
+    fig, ax = new_figure(width=5.6, height=2.6)
+    # the trainer records the batch means of σ(logit), probabilities already
+    ensemble_band(ax, steps, a["d_real"], COLORS["real"], r"$\sigma(D(x))$", window=window)
+    ensemble_band(ax, steps, a["d_fake"], COLORS["fake"], r"$\sigma(D(G(z)))$", window=window)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("step")
+    ax.legend(frameon=False, fontsize=8)
+    return fig

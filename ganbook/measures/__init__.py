@@ -12,6 +12,8 @@ r"""What the chapters measure and set up, defined once: every chapter imports it
 - `generators`: measures of an image generator: Fréchet distance of features, class balance,
   improved precision/recall and nearest-neighbour distances to the training images.
 - `digit_classifier`: a small digit CNN whose features and predictions those measures use.
+- `protocol`: how Part III compares two sets of images through that classifier (FD over
+  resamples, precision and recall, class coverage and KL), the same in every chapter.
 - `summaries`: the spread of a value over an ensemble's members, and the member a figure shows.
 
 This layer imports the library (data, models, penalties, theory, training); the book's chapters

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 import torch
 
-from ganbook.book.part3.measuring.experiments import CLASSIFIER
 from ganbook.book.part3.stylegan.experiments import (
     PSIS,
     STYLEGAN,
@@ -32,7 +31,7 @@ PARAMS = {**STYLEGAN, **STYLEGAN_TEST}
 
 @pytest.fixture(scope="module")
 def classifier():
-    return train_digit_classifier(seed=0, steps=60, batch_size=CLASSIFIER["batch"])
+    return train_digit_classifier(seed=0, steps=60)
 
 
 def member() -> RunContext:

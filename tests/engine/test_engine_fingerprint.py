@@ -91,7 +91,7 @@ def test_a_model_that_no_experiment_uses_reruns_nothing(package):
     append(package, "models/__init__.py", "from ganbook.models.unused import UnusedGenerator\n")
     assert keys() == before
     # the StyleGAN model: its chapter's experiment only (nothing needs that result)
-    assert rekeyed(package, "models/stylegan.py") == {"stylegan"}
+    assert rekeyed(package, "models/stylegan/modulation.py") == {"stylegan"}
     # the DCGAN models: the benchmark (through its dataset registry), the DCGAN chapter, what
     # needs the DCGAN chapter's result, and the StyleGAN chapter (DCGAN's discriminator)
     using_dcgan = {name for name in experiment_names() if "dcgan" in _upstream(name)}

@@ -11,30 +11,9 @@ import numpy as np
 
 from ganbook.book.part3.dcgan.experiments import LAYER_KINDS
 from ganbook.engine.figures import figure
-from ganbook.figures.plotting import ensemble_band
+from ganbook.figures.images import ink, mosaic
+from ganbook.figures.plotting import discriminator_bands
 from ganbook.figures.style import COLORS, new_figure
-
-GAP = -1.0  # the gutter between tiles is paper
-
-
-def mosaic(images: np.ndarray, cols: int) -> np.ndarray:
-    r"""Images (n, h, w) tiled row by row, ``cols`` a row, with a one-pixel gutter."""
-    images = np.asarray(images, dtype=float)
-    rows = -(-len(images) // cols)
-    h, w = images.shape[-2:]
-    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), GAP)
-    for index, image in enumerate(images):
-        r, c = divmod(index, cols)
-        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = image
-    return out
-
-
-def ink(ax, picture: np.ndarray, title: str | None = None) -> None:
-    r"""One mosaic of digits in ink on paper, without axes."""
-    ax.imshow(picture, cmap="Greys", vmin=-1.0, vmax=1.0, interpolation="nearest")
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title, fontsize=9)
 
 
 def shape_text(channels: int, side: int) -> str:
@@ -218,22 +197,3 @@ def draw_dcgan_nearest_neighbours(results):
 )
 def draw_dcgan_discriminator(results):
     return discriminator_bands(results["dcgan"])
-
-
-def discriminator_bands(result):
-    r"""$\sigma(D(x))$ and $\sigma(D(G(z)))$ over training: median member and band, smoothed.
-
-    ``result`` holds the trainer's ``d_real`` and ``d_fake`` per member and step, and the
-    running-mean window ``tail_steps``; the StyleGAN chapter draws its run the same way.
-    """
-    a = result.arrays
-    steps = np.arange(1, a["d_real"].shape[1] + 1)
-    window = min(int(result.scalars["tail_steps"]), len(steps))
-    fig, ax = new_figure(width=5.6, height=2.6)
-    # the trainer records the batch means of σ(logit), probabilities already
-    ensemble_band(ax, steps, a["d_real"], COLORS["real"], r"$\sigma(D(x))$", window=window)
-    ensemble_band(ax, steps, a["d_fake"], COLORS["fake"], r"$\sigma(D(G(z)))$", window=window)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("step")
-    ax.legend(frameon=False, fontsize=8)
-    return fig

@@ -1,13 +1,12 @@
 r"""The comparisons of "Measuring a generator": one protocol for every pair of feature sets.
 
-- `compare`: Fréchet distances over resamples at one sample size, then precision and recall.
-- `class_measures`: the class histogram of predicted labels, its coverage, its KL from uniform.
 - `demonstration`: two damaged copies of the held-out digits with one median FD (`without`,
   `noise_for_fd`).
 - `overlapping_pairs`: which members' ranges of FD cannot be told apart.
 
-The measures themselves are `ganbook.measures.generators`; this module only fixes how the chapter
-draws and pairs the samples it gives them.
+The measures themselves are `ganbook.measures.generators`, and the protocol by which every
+chapter of Part III compares two sets (`compare`, `class_measures`) is `ganbook.measures.protocol`;
+this module only builds the chapter's demonstration and pairs its members.
 """
 
 from __future__ import annotations
@@ -16,55 +15,12 @@ import numpy as np
 import torch
 
 from ganbook.measures.digit_classifier import classifier_features, classifier_predictions
-from ganbook.measures.generators import (
-    class_coverage,
-    class_histogram,
-    class_histogram_kl,
-    precision_recall,
-    resampled_frechet,
-)
-
-CLASSES = 10
-r"""The digit classes 0 to 9."""
+from ganbook.measures.protocol import CLASSES, class_measures, compare
 
 
 def without(labels: np.ndarray, classes) -> np.ndarray:
     r"""The indices of the images whose label is not one of ``classes``."""
     return np.flatnonzero(~np.isin(labels, np.asarray(list(classes))))
-
-
-def compare(fake: np.ndarray, real: np.ndarray, params, seed: int) -> dict:
-    r"""One comparison of two feature sets: Fréchet distances over resamples, then $P$ and $R$.
-
-    Each of the ``resamples`` draws takes ``sample_size`` rows of each side without replacement
-    (`resampled_frechet`, with a generator seeded by ``seed``); precision and recall are the
-    means over ``pr_resamples`` more draws of the same size (one if ``params`` has no such key).
-    """
-    # --8<-- [start:compare]
-    n, rng = params["sample_size"], np.random.default_rng(seed)
-    # one FD per draw of n rows of each side, without replacement
-    fd = resampled_frechet(fake, real, n=n, resamples=params["resamples"], rng=rng)
-    shares = []
-    for _ in range(params.get("pr_resamples", 1)):  # P and R on fresh draws of n rows each
-        pick_fake = rng.choice(len(fake), size=n, replace=False)
-        pick_real = rng.choice(len(real), size=n, replace=False)
-        shares.append(precision_recall(real[pick_real], fake[pick_fake], k=params["k"]))
-    precision, recall = np.mean(shares, axis=0)
-    # --8<-- [end:compare]
-    return {"fd": np.asarray(fd, dtype=float), "precision": precision, "recall": recall}
-
-
-def class_measures(predicted: np.ndarray, params) -> dict:
-    r"""The class histogram of predicted labels, how many classes it covers, its KL from uniform.
-
-    `class_coverage` gives the covered *fraction* of the classes; the page counts them.
-    """
-    covered = class_coverage(predicted, n_classes=CLASSES, min_share=params["min_share"])
-    return {
-        "histogram": np.asarray(class_histogram(predicted, n_classes=CLASSES), dtype=float),
-        "coverage": round(covered * CLASSES),
-        "kl": float(class_histogram_kl(predicted, n_classes=CLASSES)),
-    }
 
 
 def noise_for_fd(clf, x: torch.Tensor, reference: np.ndarray, target: float, params, seed: int):

@@ -27,13 +27,7 @@ import numpy as np
 import torch
 from scipy.stats import rankdata
 
-from ganbook.book.part3.measuring.comparisons import (
-    CLASSES,
-    class_measures,
-    compare,
-    demonstration,
-    overlapping_pairs,
-)
+from ganbook.book.part3.measuring.comparisons import demonstration, overlapping_pairs
 from ganbook.data import load_digits_dataset
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
@@ -46,6 +40,7 @@ from ganbook.measures.digit_classifier import (
     train_digit_classifier,
 )
 from ganbook.measures.generators import precision_recall
+from ganbook.measures.protocol import CLASSES, class_measures, compare
 from ganbook.measures.samples import covered_modes, mode_shares, ring_data
 from ganbook.measures.summaries import spread
 

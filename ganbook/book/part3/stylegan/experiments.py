@@ -24,13 +24,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ganbook.book.part3.measuring.comparisons import class_measures, compare
-from ganbook.book.part3.measuring.experiments import measuring_classifier
 from ganbook.data import load_digits_dataset
 from ganbook.data.digits import sample_rows
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
-from ganbook.measures.digit_classifier import classifier_features, classifier_predictions
+from ganbook.measures.digit_classifier import (
+    classifier_features,
+    classifier_from_parameters,
+    classifier_predictions,
+)
+from ganbook.measures.protocol import class_measures, compare
 from ganbook.measures.summaries import median_member, spread
 from ganbook.models import DCGANDiscriminator, StyleGenerator
 from ganbook.training import TrainConfig, train
@@ -248,7 +251,7 @@ def noise_effect(G, clf, params, member: RunContext) -> dict[str, np.ndarray | f
 def stylegan(params, context: RunContext) -> ExperimentResult:
     train_images = load_digits_dataset(size=16)  # (1200, 1, 16, 16) in [−1, 1]
     heldout = load_digits_dataset(size=16, split="heldout")
-    clf = measuring_classifier(context)
+    clf = classifier_from_parameters(context.needed["digit_classifier"].arrays, context.device)
     f_train = np.asarray(classifier_features(clf, train_images), dtype=np.float64)
     f_held = np.asarray(classifier_features(clf, heldout), dtype=np.float64)
     floor = {

@@ -1,6 +1,6 @@
 r"""Figures of "StyleGAN's generator": samples, truncation, style mixing and the per-layer noise.
 
-Digits are ink on paper, as in the DCGAN chapter (`ganbook.book.part3.dcgan.figures.ink`); the
+Digits are ink on paper, as in the DCGAN chapter (`ganbook.figures.images.ink`); the
 image figures are PNG. The truncation curve is drawn from the measures the experiment took
 through the book's digit classifier, one line per quantity: the median member, with the band
 from the smallest to the largest member.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganbook.book.part3.dcgan.figures import discriminator_bands, ink, mosaic
 from ganbook.engine.figures import figure
-from ganbook.figures.plotting import ensemble_band
+from ganbook.figures.images import ink, mosaic
+from ganbook.figures.plotting import discriminator_bands, ensemble_band
 from ganbook.figures.style import COLORS, new_figure, pyplot
 
 
