@@ -35,7 +35,7 @@ API_PAGES = {
     "ganbook.models": "reference/api/models/index.html",
     "ganbook.engine": "reference/api/pipeline/index.html",
     "ganbook.book": "reference/api/pipeline/index.html",
-    "ganbook.measures": "reference/api/pipeline/index.html",
+    "ganbook.measures": "reference/api/measures/index.html",
     "ganbook.devices": "reference/api/pipeline/index.html",
 }
 
