@@ -148,7 +148,7 @@ class StyleGenerator(nn.Module):
             w = self.mapping(inputs)  # (N, latent_dim) -> (N, w_dim); checks the shape
             if self.training:
                 self._track_w_avg(w)
-            return w[:, None, :].expand(-1, self.n_layers, -1)
+            return self.broadcast(w)
         if inputs.ndim == 3 and inputs.shape[1:] == (self.n_layers, self.w_dim) and len(inputs):
             return inputs
         raise ValueError(
@@ -239,6 +239,15 @@ class StyleGenerator(nn.Module):
         w_bar = self.w_avg.to(w.dtype)  # tracked mean of w during training
         return w_bar + psi * (w - w_bar)  # w' = w̄ + ψ (w − w̄)
         # --8<-- [end:truncate]
+
+    def broadcast(self, w: torch.Tensor) -> torch.Tensor:
+        r"""The same $w$ in every layer: styles (N, n_layers, w_dim) from w (N, w_dim).
+
+        What the forward does with the $w$ it maps from $z$; give the result to the forward after
+        changing $w$ (say, by :meth:`truncate`).
+        """
+        w = _require_rows("w", w, self.w_dim)
+        return w[:, None, :].expand(-1, self.n_layers, -1)
 
     def mix(self, w_coarse: torch.Tensor, w_fine: torch.Tensor) -> torch.Tensor:
         r"""Per-layer styles for style mixing: ``w_coarse`` in the coarse layers, ``w_fine`` else.

@@ -132,11 +132,6 @@ def member_config(params, member: RunContext) -> TrainConfig:
 # --8<-- [end:config]
 
 
-def layer_styles(G: StyleGenerator, w: torch.Tensor) -> torch.Tensor:
-    r"""The same $w$ (N, w_dim) for every layer: styles of shape (N, n_layers, w_dim)."""
-    return w[:, None, :].expand(-1, G.n_layers, -1)
-
-
 def render(G: StyleGenerator, styles: torch.Tensor, seed_stream: torch.Generator) -> torch.Tensor:
     r"""Images (N, 1, 16, 16) of per-layer styles, with noise from ``seed_stream``."""
     return G(styles, noise_generator=seed_stream)
@@ -162,7 +157,7 @@ def truncation_curve(G, clf, f_train, z, params, member: RunContext) -> dict[str
     w = G.mapping(z)
     rows, examples = [], []
     for k, psi in enumerate(PSIS):
-        x = render(G, layer_styles(G, G.truncate(w, psi)), noise_stream(member, "truncation"))
+        x = render(G, G.broadcast(G.truncate(w, psi)), noise_stream(member, "truncation"))
         examples.append(x[: params["truncation_examples"]].squeeze(1).numpy())
         f_fake = np.asarray(classifier_features(clf, x), dtype=np.float64)
         rows.append(
@@ -194,13 +189,13 @@ def mixing(G, clf, params, member: RunContext) -> dict[str, np.ndarray | float]:
     coarse = rows.repeat_interleave(len(cols), dim=0)  # row r, column c at r * cols + c
     fine = cols.repeat(len(rows), 1)
     grid = render_one_noise(G, G.mix(coarse, fine), member, "mixing-grid")
-    sources = render_one_noise(G, layer_styles(G, w), member, "mixing-grid")
+    sources = render_one_noise(G, G.broadcast(w), member, "mixing-grid")
 
     n = params["mix_pairs"]
     wa = G.mapping(torch.randn(n, G.latent_dim, generator=member.stream("mixing-a")))
     wb = G.mapping(torch.randn(n, G.latent_dim, generator=member.stream("mixing-b")))
-    xa = render(G, layer_styles(G, wa), noise_stream(member, "mixing"))
-    xb = render(G, layer_styles(G, wb), noise_stream(member, "mixing"))
+    xa = render(G, G.broadcast(wa), noise_stream(member, "mixing"))
+    xb = render(G, G.broadcast(wb), noise_stream(member, "mixing"))
     xm = render(G, G.mix(wa, wb), noise_stream(member, "mixing"))
     ya, yb, ym = (classifier_predictions(clf, x) for x in (xa, xb, xm))
     differ = ya != yb
@@ -225,7 +220,7 @@ def noise_effect(G, clf, params, member: RunContext) -> dict[str, np.ndarray | f
     class of the latent's first draw.
     """
     z = torch.randn(params["noise_latents"], G.latent_dim, generator=member.stream("noise-z"))
-    styles = layer_styles(G, G.mapping(z))
+    styles = G.broadcast(G.mapping(z))
     stream = noise_stream(member, "redraws")
     draws = torch.stack([render(G, styles, stream) for _ in range(params["noise_draws"])])
     draws = draws.squeeze(2)  # (draws, latents, 16, 16)
@@ -277,7 +272,7 @@ def stylegan(params, context: RunContext) -> ExperimentResult:
         noises.append(noise_effect(G, clf, params, member))
         with torch.no_grad():
             few = z[: params["shown_samples"]]
-            shown = render(G, layer_styles(G, G.mapping(few)), noise_stream(member, "shown"))
+            shown = render(G, G.broadcast(G.mapping(few)), noise_stream(member, "shown"))
         finals.append(shown.squeeze(1).numpy())
 
     curve = {key: np.stack([c[key] for c in curves]) for key in curves[0]}  # (members, ψ, ...)
