@@ -77,6 +77,7 @@ CHAPTERS = (
     Chapter("part-3/dcgan"),
     Chapter("part-3/measuring"),
     Chapter("part-3/stylegan"),
+    Chapter("part-3/which-loss"),
     Chapter("reference/performance"),
 )
 """Every chapter with code, in the order of the site's navigation."""

@@ -1,0 +1,1 @@
+"""Claims about ``loss_study_summary``."""

@@ -1,0 +1,228 @@
+r"""Experiments of "Which loss?": seven losses, two data sets, one budget, a seed ensemble each.
+
+``loss_study`` is a grid with one cell per loss and data set (the ring of 8 and the grid of 25
+Gaussians). Every cell trains a seed ensemble of the same MLP players for the same number of
+generator steps, each loss at its paper's optimiser settings (`TrainConfig.for_loss`), by the
+batched ensemble trainer; member $k$ of every cell starts from the same weights and sees the
+same real batches and latents (the cells share their streams), so losses are compared seed by
+seed. At the end each member's samples are measured: modes covered, the high-quality share (on
+a mode), $W_1$ to a real sample, and the mass on every mode.
+
+``loss_study_summary`` reads every cell and tests every ordered pair of losses on every data set
+with a one-sided Mann–Whitney $U$ test over the members (scipy), for more modes covered and for a
+lower $W_1$. Nothing is trained there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.stats import mannwhitneyu
+
+from ganbook.data import (
+    EIGHT_GAUSSIANS_STD,
+    TWENTY_FIVE_GAUSSIANS_STD,
+    eight_gaussians,
+    eight_gaussians_centres,
+    twenty_five_gaussians,
+    twenty_five_gaussians_centres,
+)
+from ganbook.data.modes import samples_per_mode
+from ganbook.engine.registry import RunContext, experiment, experiment_grid
+from ganbook.engine.result import ExperimentResult
+from ganbook.measures.samples import COVERAGE_RADIUS, real_w1_floor, sample_w1
+from ganbook.measures.summaries import median_member, spread
+from ganbook.measures.toy_runs import toy_ensemble
+
+LOSSES = (
+    "minimax",
+    "non-saturating",
+    "least-squares",
+    "hinge",
+    "wasserstein",
+    "wgan-gp",
+    "ns-r1",
+)
+r"""The losses of the study: the registry's names, and ``ns-r1`` for non-saturating with R1."""
+
+DATASETS = ("ring", "grid")
+r"""The ring of 8 and the grid of 25 Gaussians of the WGAN-GP toy code."""
+
+R1_GAMMA = 1.0
+r"""$\gamma$ of ``ns-r1``: R1's weight, as in the Dirac-GAN chapter."""
+
+STUDY = {
+    "members": 5,
+    "steps": 2000,  # generator updates, the same for every loss (WGANs: 5 critic steps each)
+    "hidden": 64,
+    "depth": 3,
+    "batch_size": 128,
+    "samples": 1000,  # generated and real points per member for every measure
+    "min_share": 0.25,  # a mode is covered with a quarter of its uniform share of the samples
+}
+r"""The standard profile of every cell of ``loss_study``."""
+
+STUDY_TEST = {"members": 2, "steps": 30, "hidden": 16, "samples": 200}
+r"""``loss_study`` on the test profile: the shapes, not the outcome."""
+
+STUDY_FULL = {"members": 20}
+r"""``loss_study`` on the full profile: 20 seeds per cell."""
+
+
+def sampler(dataset: str):
+    r"""The data set's sampler ``(n, generator) -> (n, 2)``, its mode centres and mode std."""
+    if dataset == "ring":
+        return eight_gaussians, eight_gaussians_centres(), EIGHT_GAUSSIANS_STD
+    if dataset == "grid":
+        return twenty_five_gaussians, twenty_five_gaussians_centres(), TWENTY_FIVE_GAUSSIANS_STD
+    raise ValueError(f"unknown dataset {dataset!r}; the datasets are {', '.join(DATASETS)}")
+
+
+def registry_loss(loss: str) -> tuple[str, dict]:
+    r"""The registry's loss name of a study loss, and the config fields it adds."""
+    if loss == "ns-r1":
+        return "non-saturating", {"r1_gamma": R1_GAMMA}
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; the study's losses are {', '.join(LOSSES)}")
+    return loss, {}
+
+
+# --8<-- [start:measure]
+def measure(points: np.ndarray, real: np.ndarray, dataset: str, min_share: float) -> dict:
+    r"""One member's samples against the data: modes covered, on-mode share, $W_1$, mass per mode.
+
+    A point is on mode $k$ when mode $k$ is its nearest centre and it lies within 3 standard
+    deviations of it; a mode is covered when it holds at least ``min_share`` of its uniform
+    share $n / K$ of the points.
+    """
+    _, centres, std = sampler(dataset)
+    counts = samples_per_mode(torch.as_tensor(points), centres.double(), COVERAGE_RADIUS * std)
+    mass = counts.numpy() / len(points)  # share of the points on each mode
+    return {
+        "modes": int((mass >= min_share / len(centres)).sum()),
+        "high_quality": float(mass.sum()),  # the share of points on some mode
+        "w1": sample_w1(points, real),  # exact W1 between the two samples of n points
+        "mass": mass,
+    }
+
+
+# --8<-- [end:measure]
+
+
+@experiment_grid(
+    "loss_study",
+    axes={"loss": LOSSES, "dataset": DATASETS},
+    params=STUDY,
+    test=STUDY_TEST,
+    full=STUDY_FULL,
+    title="Seven losses on the ring and the grid, one budget, a seed ensemble per cell",
+)
+def loss_study(params, context: RunContext) -> ExperimentResult:
+    dataset, (loss, extra) = context.cell["dataset"], registry_loss(context.cell["loss"])
+    data, centres, _ = sampler(dataset)
+    n = params["samples"]
+    real = data(n, generator=context.stream("w1-real")).double().numpy()
+
+    def draw(count: int, generator: torch.Generator) -> torch.Tensor:
+        return data(count, generator=generator)
+
+    ensemble = toy_ensemble(
+        loss, {**params, "snapshot_every": params["steps"]}, context, snapshot_size=n, **extra
+    )
+    histories = ensemble.train(draw)
+    finals = np.stack([h.snapshots[-1] for h in histories]).astype(np.float64)  # (K, n, 2)
+    rows = [measure(points, real, dataset, params["min_share"]) for points in finals]
+    return ExperimentResult(
+        arrays={
+            "samples": finals.astype(np.float32),
+            "modes": np.array([r["modes"] for r in rows]),
+            "high_quality": np.array([r["high_quality"] for r in rows]),
+            "w1": np.array([r["w1"] for r in rows]),
+            "mass": np.stack([r["mass"] for r in rows]),
+            "wall_time": np.array([h.wall_time[-1] for h in histories]),
+        },
+        scalars={
+            "members": params["members"],
+            "steps": params["steps"],
+            "samples": n,
+            "n_modes": len(centres),
+            "w1_floor": real_w1_floor(lambda k, g: data(k, generator=g), n,
+                                      context.stream("w1-floor"), reference=real),  # fmt: skip
+            "n_critic": ensemble.configs[0].n_critic,
+        },
+    )
+
+
+# --8<-- [start:one_sided]
+def one_sided_p(better: np.ndarray, worse: np.ndarray, higher_is_better: bool) -> float:
+    r"""The one-sided Mann–Whitney $U$ test's $p$ that ``better`` beats ``worse`` in the median.
+
+    $H_1$: a value of ``better`` tends to be larger (``higher_is_better``) or smaller than one of
+    ``worse``; exact $p$ for small samples, ties counted half.
+    """
+    side = "greater" if higher_is_better else "less"
+    if np.array_equal(np.unique(better), np.unique(worse)) and len(np.unique(better)) == 1:
+        return 1.0  # every value the same: no evidence either way (scipy would divide by zero)
+    return float(mannwhitneyu(better, worse, alternative=side).pvalue)
+
+
+# --8<-- [end:one_sided]
+
+ALPHA = 0.05
+r"""The level at which the page calls an ordering supported."""
+
+
+@experiment(
+    "loss_study_summary",
+    params={"alpha": ALPHA},
+    uses_torch_device=False,
+    needs=("loss_study",),
+    title="Every pair of losses on each data set: one-sided Mann–Whitney tests over the seeds",
+)
+def loss_study_summary(params, context: RunContext) -> ExperimentResult:
+    grid = context.needed["loss_study"]
+    arrays, scalars = {}, {"alpha": params["alpha"], "losses": len(LOSSES)}
+    for dataset in DATASETS:
+        cells = [grid[(loss, dataset)] for loss in LOSSES]
+        modes = np.stack([c.arrays["modes"] for c in cells])  # (losses, members)
+        w1 = np.stack([c.arrays["w1"] for c in cells])
+        quality = np.stack([c.arrays["high_quality"] for c in cells])
+        p_modes = np.ones((len(LOSSES), len(LOSSES)))  # p that row covers more modes than column
+        p_w1 = np.ones_like(p_modes)  # p that row has a lower W1 than column
+        for i in range(len(LOSSES)):
+            for j in range(len(LOSSES)):
+                if i != j:
+                    p_modes[i, j] = one_sided_p(modes[i], modes[j], higher_is_better=True)
+                    p_w1[i, j] = one_sided_p(w1[i], w1[j], higher_is_better=False)
+        shown = [median_member(row) for row in w1]
+        arrays.update(
+            {
+                f"{dataset}_modes": modes,
+                f"{dataset}_w1": w1,
+                f"{dataset}_high_quality": quality,
+                f"{dataset}_p_modes": p_modes,
+                f"{dataset}_p_w1": p_w1,
+                f"{dataset}_shown": np.array(shown),
+                f"{dataset}_shown_samples": np.stack(
+                    [c.arrays["samples"][k] for c, k in zip(cells, shown, strict=True)]
+                ),
+            }
+        )
+        scalars.update(
+            {
+                f"{dataset}_modes_total": int(cells[0].scalars["n_modes"]),
+                f"{dataset}_w1_floor": float(cells[0].scalars["w1_floor"]),
+                f"{dataset}_supported_modes": int((p_modes < params["alpha"]).sum()),
+                f"{dataset}_supported_w1": int((p_w1 < params["alpha"]).sum()),
+                f"{dataset}_pairs": len(LOSSES) * (len(LOSSES) - 1),
+            }
+        )
+        for k, loss in enumerate(LOSSES):
+            key = f"{dataset}_{loss.replace('-', '_')}"
+            scalars.update(spread(f"{key}_modes", modes[k], int))
+            scalars.update(spread(f"{key}_w1", w1[k]))
+            scalars.update(spread(f"{key}_high_quality", quality[k]))
+    first = grid[(LOSSES[0], DATASETS[0])]
+    scalars.update({"members": int(first.scalars["members"]), "steps": int(first.scalars["steps"]),
+                    "samples": int(first.scalars["samples"])})  # fmt: skip
+    return ExperimentResult(arrays=arrays, scalars=scalars)
