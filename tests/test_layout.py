@@ -20,6 +20,7 @@ import yaml
 
 from ganbook.book import CHAPTERS
 from ganbook.engine import all_claims, experiment_names, figure_names, get_experiment
+from ganbook.engine.registry import get_grid, grid_names
 from ganbook.site.ledger import LEDGER_URI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,13 +197,21 @@ def test_a_chapter_package_holds_its_three_modules_and_nothing_else():
             assert len(relative.parts) <= 2
 
 
-@pytest.mark.parametrize("decorator", ["experiment", "figure"])
+def registered(decorator: str) -> list[str]:
+    """What the registry holds for ``decorator``: experiments (not grid cells), grids, figures."""
+    if decorator == "figure":
+        return figure_names()
+    if decorator == "experiment_grid":
+        return grid_names()
+    return sorted(set(experiment_names()) - {c for g in grid_names() for c in get_grid(g).cells})
+
+
+@pytest.mark.parametrize("decorator", ["experiment", "experiment_grid", "figure"])
 def test_experiment_and_figure_names_are_unique(decorator):
     names = registered_names(decorator)
     assert names, f"no @{decorator}(...) found under ganbook/book"
     assert [name for name, count in Counter(names).items() if count > 1] == []
-    registered = experiment_names() if decorator == "experiment" else figure_names()
-    assert sorted(names) == registered  # the scan saw every registration, and nothing else
+    assert sorted(names) == registered(decorator)  # the scan saw every registration, no other
 
 
 def test_no_chapter_imports_another_chapter():

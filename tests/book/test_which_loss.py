@@ -19,6 +19,8 @@ from ganbook.book.part3.which_loss.experiments import (
     LOSSES,
     measure,
     one_sided_p,
+    orderings_sentence,
+    supported_orderings,
     registry_loss,
     sampler,
 )
@@ -74,6 +76,31 @@ def test_the_one_sided_p_counts_every_split_of_the_exact_null():
 
 def test_equal_constant_samples_give_no_evidence():
     assert one_sided_p(np.full(5, 3.0), np.full(5, 3.0), higher_is_better=True) == 1.0
+
+
+def test_only_pairs_below_the_level_are_orderings_and_the_sentence_names_each():
+    p = np.ones((len(LOSSES), len(LOSSES)))
+    p[0, 1], p[2, 3], p[3, 2] = 0.01, 0.049, 0.05  # the last is not below the level
+    assert supported_orderings(p, 0.05) == [(0, 1), (2, 3)]
+    sentence = orderings_sentence(p, 0.05, "covers more modes than")
+    assert sentence == (
+        "minimax covers more modes than non-saturating (p = 0.010); "
+        "least squares covers more modes than hinge (p = 0.049)"
+    )
+
+
+def test_no_supported_pair_says_so():
+    sentence = orderings_sentence(np.ones((len(LOSSES), len(LOSSES))), 0.05, "beats")
+    assert sentence == "no loss beats another by the test at this budget"
+
+
+def test_the_printed_orderings_are_those_of_the_p_matrices(results):
+    s, a = results["loss_study_summary"].scalars, results["loss_study_summary"].arrays
+    for dataset in DATASETS:
+        p = a[f"{dataset}_p_modes"]
+        assert s[f"{dataset}_modes_orderings"] == orderings_sentence(
+            p, s["alpha"], "covers more modes than"
+        )
 
 
 def test_unknown_losses_and_datasets_are_named():

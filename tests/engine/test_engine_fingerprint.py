@@ -114,7 +114,10 @@ def _upstream(name: str) -> set[str]:
 
 def test_editing_the_trainers_step_rekeys_every_trained_experiment_and_nothing_else(package):
     assert set(TRAINED) <= set(experiment_names())
-    downstream = {name for name in experiment_names() if _upstream(name) & TRAINED}
+    # and every cell of the loss study's grid, which trains through the toy-run harness
+    trained = TRAINED | {name for name in experiment_names() if name.startswith("loss_study[")}
+    assert len(trained) == len(TRAINED) + 14  # 7 losses x 2 data sets
+    downstream = {name for name in experiment_names() if _upstream(name) & trained}
     assert rekeyed(package, "training/steps.py") == downstream
 
 

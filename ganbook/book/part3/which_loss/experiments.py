@@ -45,6 +45,17 @@ LOSSES = (
 )
 r"""The losses of the study: the registry's names, and ``ns-r1`` for non-saturating with R1."""
 
+NAMES = {
+    "minimax": "minimax",
+    "non-saturating": "non-saturating",
+    "least-squares": "least squares",
+    "hinge": "hinge",
+    "wasserstein": "WGAN (clipping)",
+    "wgan-gp": "WGAN-GP",
+    "ns-r1": "non-saturating + R1",
+}
+r"""How the page names each loss of the study."""
+
 DATASETS = ("ring", "grid")
 r"""The ring of 8 and the grid of 25 Gaussians of the WGAN-GP toy code."""
 
@@ -53,7 +64,7 @@ r"""$\gamma$ of ``ns-r1``: R1's weight, as in the Dirac-GAN chapter."""
 
 STUDY = {
     "members": 5,
-    "steps": 2000,  # generator updates, the same for every loss (WGANs: 5 critic steps each)
+    "steps": 3000,  # generator updates, the same for every loss (WGANs: 5 critic steps each)
     "hidden": 64,
     "depth": 3,
     "batch_size": 128,
@@ -66,7 +77,7 @@ STUDY_TEST = {"members": 2, "steps": 30, "hidden": 16, "samples": 200}
 r"""``loss_study`` on the test profile: the shapes, not the outcome."""
 
 STUDY_FULL = {"members": 20}
-r"""``loss_study`` on the full profile: 20 seeds per cell."""
+r"""``loss_study`` on the full profile: 20 seeds per cell, the same budget."""
 
 
 def sampler(dataset: str):
@@ -149,8 +160,21 @@ def loss_study(params, context: RunContext) -> ExperimentResult:
             "w1_floor": real_w1_floor(lambda k, g: data(k, generator=g), n,
                                       context.stream("w1-floor"), reference=real),  # fmt: skip
             "n_critic": ensemble.configs[0].n_critic,
+            "hidden": params["hidden"],
+            "batch_size": params["batch_size"],
+            "optimiser": optimiser_text(ensemble.configs[0]),
         },
     )
+
+
+def optimiser_text(config) -> str:
+    r"""The optimiser of a config as the page's table shows it: "Adam, 2e-4, β = (0.5, 0.999)"."""
+    text = f"{'Adam' if config.g_optimiser == 'adam' else 'RMSprop'}, {config.g_lr:.0e}"
+    if config.g_betas is not None:
+        text += f", β = ({config.g_betas[0]:g}, {config.g_betas[1]:g})"
+    if config.n_critic > 1:
+        text += f", {config.n_critic} critic steps"
+    return text.replace("e-0", "e-")
 
 
 # --8<-- [start:one_sided]
@@ -170,6 +194,29 @@ def one_sided_p(better: np.ndarray, worse: np.ndarray, higher_is_better: bool) -
 
 ALPHA = 0.05
 r"""The level at which the page calls an ordering supported."""
+
+VERBS = {"modes": "covers more modes than", "w1": "reaches a lower W₁ than"}
+r"""The measures the study orders losses by, and the verb of an ordering by each."""
+
+
+# --8<-- [start:orderings]
+def supported_orderings(p: np.ndarray, alpha: float) -> list[tuple[int, int]]:
+    r"""Every ordered pair $(i, j)$ with $p_{ij} < \alpha$: loss $i$ beats loss $j$, by the test.
+
+    ``p[i, j]`` is the one-sided $p$ that loss $i$ beats loss $j$; pairs come row by row.
+    """
+    return [(i, j) for i in range(len(p)) for j in range(len(p)) if i != j and p[i, j] < alpha]
+
+
+# --8<-- [end:orderings]
+
+
+def orderings_sentence(p: np.ndarray, alpha: float, verb: str) -> str:
+    r"""The supported orderings as prose ("minimax covers more modes than hinge (p = 0.012)")."""
+    pairs = supported_orderings(p, alpha)
+    if not pairs:
+        return f"no loss {verb} another by the test at this budget"
+    return "; ".join(f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} (p = {p[i, j]:.3f})" for i, j in pairs)
 
 
 @experiment(
@@ -194,6 +241,21 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
                 if i != j:
                     p_modes[i, j] = one_sided_p(modes[i], modes[j], higher_is_better=True)
                     p_w1[i, j] = one_sided_p(w1[i], w1[j], higher_is_better=False)
+        for measure_name, verb in VERBS.items():
+            p = p_modes if measure_name == "modes" else p_w1
+            scalars[f"{dataset}_{measure_name}_orderings"] = orderings_sentence(
+                p, params["alpha"], verb
+            )
+            medians = modes if measure_name == "modes" else -w1  # higher is better for both
+            agree = [np.median(medians[i]) >= np.median(medians[j])
+                     for i, j in supported_orderings(p, params["alpha"])]  # fmt: skip
+            scalars[f"{dataset}_{measure_name}_orderings_agree"] = bool(all(agree))
+        spans = modes.max(axis=1) - modes.min(axis=1)
+        scalars[f"{dataset}_widest_seed_span"] = int(spans.max())
+        scalars[f"{dataset}_modes_best"] = int(modes.max())
+        scalars[f"{dataset}_w1_over_floor_min"] = float(
+            w1.min() / cells[0].scalars["w1_floor"]
+        )
         shown = [median_member(row) for row in w1]
         arrays.update(
             {
@@ -214,15 +276,16 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
                 f"{dataset}_w1_floor": float(cells[0].scalars["w1_floor"]),
                 f"{dataset}_supported_modes": int((p_modes < params["alpha"]).sum()),
                 f"{dataset}_supported_w1": int((p_w1 < params["alpha"]).sum()),
-                f"{dataset}_pairs": len(LOSSES) * (len(LOSSES) - 1),
             }
         )
         for k, loss in enumerate(LOSSES):
             key = f"{dataset}_{loss.replace('-', '_')}"
+            scalars[f"{loss.replace('-', '_')}_optimiser"] = str(cells[k].scalars["optimiser"])
             scalars.update(spread(f"{key}_modes", modes[k], int))
             scalars.update(spread(f"{key}_w1", w1[k]))
             scalars.update(spread(f"{key}_high_quality", quality[k]))
     first = grid[(LOSSES[0], DATASETS[0])]
-    scalars.update({"members": int(first.scalars["members"]), "steps": int(first.scalars["steps"]),
-                    "samples": int(first.scalars["samples"])})  # fmt: skip
+    scalars.update({key: int(first.scalars[key])
+                    for key in ("members", "steps", "samples", "hidden", "batch_size")})  # fmt: skip
+    scalars["pairs"] = len(LOSSES) * (len(LOSSES) - 1)
     return ExperimentResult(arrays=arrays, scalars=scalars)

@@ -48,8 +48,8 @@ def strip(ax, values: np.ndarray, *, log: bool = False) -> None:
         r"{loss_study_summary.samples:,} samples). Right: the exact $W_1$ between the samples and "
         r"as many real points (log scale), dotted: the same between two real samples."
     ),
-    alt="Two rows of strip plots, ring above, grid below. In each, the seeds of one loss spread "
-    "over a range of mode counts and of W1 values, and the ranges of many losses overlap.",
+    alt="Two rows of strip plots, ring above, grid below: for each of seven losses, one dot per "
+    "seed for the modes it covers and for its W1 to the data, with a bar at the median.",
 )
 def draw_which_loss_distributions(results):
     r = results["loss_study_summary"]
@@ -98,8 +98,8 @@ def draw_which_loss_samples(results):
         r"reaches a lower $W_1$ (right) than the column's, at $p$ < {loss_study_summary.alpha}. "
         r"An empty cell: no such evidence at this budget."
     ),
-    alt="Four grids of seven by seven cells, ring above and grid below; most cells are empty, "
-    "and the filled ones mark the few orderings that the tests support.",
+    alt="Four grids of seven by seven cells, ring above and grid below; a filled cell marks an "
+    "ordering of two losses that the one-sided test supports, an empty one a pair it does not.",
 )
 def draw_which_loss_tests(results):
     r = results["loss_study_summary"]
