@@ -20,9 +20,9 @@ from ganbook.book.part3.which_loss.experiments import (
     measure,
     one_sided_p,
     orderings_sentence,
-    supported_orderings,
     registry_loss,
     sampler,
+    supported_orderings,
 )
 
 

@@ -1,4 +1,4 @@
-r"""Claims about ``loss_study_summary`` (this chapter's ``experiments`` module), checked at every build.
+r"""Claims about ``loss_study_summary`` (this chapter's ``experiments``), checked at every build.
 
 The page states no ordering of losses by hand: the orderings it prints are those the one-sided
 Mann–Whitney tests support, and the first claim checks that each of them has $p < \alpha$ and

@@ -129,6 +129,7 @@ def measure(points: np.ndarray, real: np.ndarray, dataset: str, min_share: float
     title="Seven losses on the ring and the grid, one budget, a seed ensemble per cell",
 )
 def loss_study(params, context: RunContext) -> ExperimentResult:
+    r"""One cell: train the loss's seed ensemble on the data set, then `measure` every member."""
     dataset, (loss, extra) = context.cell["dataset"], registry_loss(context.cell["loss"])
     data, centres, _ = sampler(dataset)
     n = params["samples"]
@@ -157,8 +158,7 @@ def loss_study(params, context: RunContext) -> ExperimentResult:
             "steps": params["steps"],
             "samples": n,
             "n_modes": len(centres),
-            "w1_floor": real_w1_floor(lambda k, g: data(k, generator=g), n,
-                                      context.stream("w1-floor"), reference=real),  # fmt: skip
+            "w1_floor": real_w1_floor(draw, n, context.stream("w1-floor"), reference=real),
             "n_critic": ensemble.configs[0].n_critic,
             "hidden": params["hidden"],
             "batch_size": params["batch_size"],
@@ -216,7 +216,9 @@ def orderings_sentence(p: np.ndarray, alpha: float, verb: str) -> str:
     pairs = supported_orderings(p, alpha)
     if not pairs:
         return f"no loss {verb} another by the test at this budget"
-    return "; ".join(f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} (p = {p[i, j]:.3f})" for i, j in pairs)
+    return "; ".join(
+        f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} (p = {p[i, j]:.3f})" for i, j in pairs
+    )
 
 
 @experiment(
@@ -253,9 +255,7 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
         spans = modes.max(axis=1) - modes.min(axis=1)
         scalars[f"{dataset}_widest_seed_span"] = int(spans.max())
         scalars[f"{dataset}_modes_best"] = int(modes.max())
-        scalars[f"{dataset}_w1_over_floor_min"] = float(
-            w1.min() / cells[0].scalars["w1_floor"]
-        )
+        scalars[f"{dataset}_w1_over_floor_min"] = float(w1.min() / cells[0].scalars["w1_floor"])
         shown = [median_member(row) for row in w1]
         arrays.update(
             {
@@ -285,7 +285,7 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
             scalars.update(spread(f"{key}_w1", w1[k]))
             scalars.update(spread(f"{key}_high_quality", quality[k]))
     first = grid[(LOSSES[0], DATASETS[0])]
-    scalars.update({key: int(first.scalars[key])
-                    for key in ("members", "steps", "samples", "hidden", "batch_size")})  # fmt: skip
+    for key in ("members", "steps", "samples", "hidden", "batch_size"):
+        scalars[key] = int(first.scalars[key])
     scalars["pairs"] = len(LOSSES) * (len(LOSSES) - 1)
     return ExperimentResult(arrays=arrays, scalars=scalars)
