@@ -58,7 +58,8 @@ def public_names(module_name: str) -> list[str]:
 
 def test_the_build_logs_one_line_per_experiment(built_site):
     for name in experiment_names():
-        assert re.search(rf"ganbook: experiment {name}: computed in [0-9.]+ s", built_site.log)
+        line = rf"ganbook: experiment {re.escape(name)}: computed in [0-9.]+ s"
+        assert re.search(line, built_site.log)
 
 
 def test_every_figure_is_published_and_shown_with_its_provenance(built_site):
