@@ -31,13 +31,14 @@ def ring64(n, generator):
     return eight_gaussians(n, generator=generator).double()
 
 
-def players(count, hidden=8, seed=0):
+def players(count, hidden=8, seed=0, d_in_dim=2):
     init = torch.Generator().manual_seed(seed)
     generators = [
         MLPGenerator(hidden=hidden, depth=2, generator=init).double() for _ in range(count)
     ]
     discriminators = [
-        MLPDiscriminator(hidden=hidden, depth=2, generator=init).double() for _ in range(count)
+        MLPDiscriminator(in_dim=d_in_dim, hidden=hidden, depth=2, generator=init).double()
+        for _ in range(count)
     ]
     return generators, discriminators
 
@@ -67,6 +68,12 @@ CASES = [(loss, {}) for loss in loss_names()] + [
     ("minimax", {"n_critic": 3}),
     ("wgan-gp", {"r1_gamma": 0.5}),  # both penalties at once
     ("hinge", {"d_optimiser": "sgd", "d_betas": None, "d_lr": 0.05}),
+    # the remedies on D's input, alone and together, with the penalties that call D again
+    ("non-saturating", {"instance_noise": 0.1}),
+    ("non-saturating", {"minibatch_std": True}),
+    ("non-saturating", {"pack": 4}),
+    ("non-saturating", {"instance_noise": 0.2, "r1_gamma": 1.0}),
+    ("wgan-gp", {"instance_noise": 0.1, "minibatch_std": True, "pack": 2}),
 ]
 
 
@@ -74,7 +81,7 @@ CASES = [(loss, {}) for loss in loss_names()] + [
 @pytest.mark.usefixtures("float64")
 def test_the_batched_ensemble_equals_separate_runs(loss, overrides):
     runs = configs(loss, **overrides)
-    generators, discriminators = players(len(runs))
+    generators, discriminators = players(len(runs), d_in_dim=runs[0].discriminator_inputs.width(2))
     alone_g, alone_d = copy.deepcopy(generators), copy.deepcopy(discriminators)
     together = train_ensemble(generators, discriminators, ring64, runs)
     for k, config in enumerate(runs):

@@ -78,6 +78,7 @@ CHAPTERS = (
     Chapter("part-3/measuring"),
     Chapter("part-3/stylegan"),
     Chapter("part-3/which-loss"),
+    Chapter("part-3/common-problems"),
     Chapter("reference/performance"),
 )
 """Every chapter with code, in the order of the site's navigation."""

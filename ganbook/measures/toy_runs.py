@@ -71,15 +71,19 @@ class Member(Protocol):
         r"""The contexts of a seed ensemble of ``count`` members."""
 
 
-def toy_players(params: Mapping[str, Any], member: Member) -> tuple[MLPGenerator, MLPDiscriminator]:
+def toy_players(
+    params: Mapping[str, Any], member: Member, d_in_dim: int = 2
+) -> tuple[MLPGenerator, MLPDiscriminator]:
     r"""One member's untrained $G$ and $D$: MLPs of ``params["hidden"]`` × ``params["depth"]``.
 
-    $G$'s initial weights come from the member's stream ``"init-g"``, $D$'s from ``"init-d"``.
+    $G$'s initial weights come from the member's stream ``"init-g"``, $D$'s from ``"init-d"``;
+    $D$ takes inputs of ``d_in_dim`` features (wider than a point with packing or the minibatch
+    standard deviation: `DiscriminatorInputs.width`).
     """
     shape = {"hidden": params["hidden"], "depth": params["depth"]}
     return (
         MLPGenerator(**shape, generator=member.stream("init-g")),
-        MLPDiscriminator(**shape, generator=member.stream("init-d")),
+        MLPDiscriminator(in_dim=d_in_dim, **shape, generator=member.stream("init-d")),
     )
 
 
@@ -148,14 +152,19 @@ class ToyEnsemble:
 def toy_ensemble(
     loss: str, params: Mapping[str, Any], context: Member, **overrides: Any
 ) -> ToyEnsemble:
-    r"""``params["members"]`` members with `toy_players` and `toy_config` (``overrides`` added)."""
+    r"""``params["members"]`` members with `toy_players` and `toy_config` (``overrides`` added).
+
+    $D$'s input is as wide as the configs' `DiscriminatorInputs` need for points in the plane.
+    """
     members = context.members(params["members"])
-    players = [toy_players(params, member) for member in members]
+    configs = [toy_config(loss, params, member, **overrides) for member in members]
+    width = configs[0].discriminator_inputs.width(2)
+    players = [toy_players(params, member, d_in_dim=width) for member in members]
     return ToyEnsemble(
         members=members,
         generators=[p[0] for p in players],
         discriminators=[p[1] for p in players],
-        configs=[toy_config(loss, params, member, **overrides) for member in members],
+        configs=configs,
     )
 
 

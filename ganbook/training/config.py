@@ -20,6 +20,7 @@ from ganbook._checks import (
 )
 from ganbook.devices import DEVICE_CHOICES
 from ganbook.losses import get_loss
+from ganbook.training.inputs import DiscriminatorInputs
 
 __all__ = ["OPTIMISERS", "PAPER_DEFAULTS", "TrainConfig"]
 
@@ -107,6 +108,15 @@ class TrainConfig:
         every $k$-th discriminator update, multiplied by $k$ so that its average weight is
         unchanged, $\tfrac{k\gamma}{2}\mathbb{E}\lVert\nabla D(x)\rVert^2$ every $k$ updates.
         1 (the default) adds it on every update; needs ``r1_gamma``.
+    instance_noise : float, optional
+        $\sigma > 0$ of the Gaussian noise added to every input of $D$, real or generated
+        (Sønderby et al. 2017); ``None`` (the default) adds none.
+    minibatch_std : bool
+        Append the minibatch standard deviation to every input of $D$ (Karras et al. 2018);
+        $D$'s input is then one wider (`DiscriminatorInputs.width`).
+    pack : int
+        PacGAN's $m$ (Lin et al. 2018): $D$ judges $m$ examples of one kind at once; the batch
+        size must be a multiple of it, and $D$'s input is $m$ times as wide. 1: no packing.
     snapshot_every : int
         Steps between sample snapshots; step 0 and the last step are always snapshotted.
     snapshot_size : int
@@ -178,6 +188,9 @@ class TrainConfig:
     gp_weight: float | None = None  # WGAN-GP's λ = 10; any other loss must leave it None
     r1_gamma: float | None = None  # R1 off unless asked; Mescheder et al. use γ = 10 mostly
     r1_every: int = 1  # lazy R1 (StyleGAN2): every k-th D update, weighted by k; 1 = every update
+    instance_noise: float | None = None  # σ of the noise on D's inputs; off unless asked
+    minibatch_std: bool = False  # the batch's standard deviation as one more input of D
+    pack: int = 1  # PacGAN: examples per input of D; 1 = one at a time
     snapshot_every: int = 100  # a figure needs tens of frames, not one per step
     snapshot_size: int = 512  # enough points for a scatter plot or a W1 estimate
     seed: int = 0  # one seed drives data, latents and penalty points
@@ -207,6 +220,18 @@ class TrainConfig:
         require_positive_int("r1_every", self.r1_every)
         if self.r1_every != 1 and self.r1_gamma is None:
             raise ValueError("r1_every is the interval of the R1 penalty: give r1_gamma too")
+        if self.instance_noise is not None:
+            require_positive("instance_noise", self.instance_noise)
+        if not isinstance(self.minibatch_std, bool):
+            raise TypeError(
+                f"minibatch_std must be a bool, got {type(self.minibatch_std).__name__}"
+            )
+        require_positive_int("pack", self.pack)
+        if self.batch_size % self.pack:
+            raise ValueError(
+                f"pack must divide batch_size: a batch of {self.batch_size} cannot be packed "
+                f"by {self.pack}"
+            )
         if not isinstance(self.device, str):
             raise TypeError(f"device must be a str, got {type(self.device).__name__}")
         require_choice("device", self.device.split(":")[0], DEVICE_CHOICES)
@@ -234,6 +259,11 @@ class TrainConfig:
             require_positive(name, value)
         elif value is not None:
             raise ValueError(f"{name} applies only to losses with {what}, not to {self.loss!r}")
+
+    @property
+    def discriminator_inputs(self) -> DiscriminatorInputs:
+        r"""The remedies on $D$'s input (instance noise, minibatch std, packing) of this run."""
+        return DiscriminatorInputs(self.instance_noise, self.minibatch_std, self.pack)
 
     @classmethod
     def for_loss(cls, loss: str, **overrides: Any) -> TrainConfig:

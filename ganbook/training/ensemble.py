@@ -204,6 +204,25 @@ class _StackedRun:
         self.snapshots: list[torch.Tensor] = []  # each (K, snapshot_size, out)
         self.z_fixed = torch.stack([m.z_fixed for m in self.members])
 
+    def judge(self, x: torch.Tensor) -> torch.Tensor:
+        r"""Every member's $D$ on its own block of ``x`` (K, B, d), as the config's inputs say.
+
+        Instance noise comes from each member's own stream, in the order `train` draws it.
+        """
+        inputs = self.config.discriminator_inputs
+        if not inputs.active:
+            return self.D(x)
+
+        def noise(like: torch.Tensor) -> torch.Tensor:
+            return torch.stack(
+                [
+                    torch.randn(like.shape[1:], generator=m.rng, device=like.device)
+                    for m in self.members
+                ]
+            )
+
+        return self.D(inputs.judged(x, noise))
+
     def _penalty(self, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | None:
         r"""Per member $\lambda\,\mathrm{GP} + \tfrac{\gamma}{2} R_1$, shape (K,), or None."""
         config, penalty = self.config, None
@@ -211,12 +230,12 @@ class _StackedRun:
             x_hat = torch.stack(
                 [interpolation_points(x[k], x_fake[k], m.rng) for k, m in enumerate(self.members)]
             ).requires_grad_(True)
-            (grads,) = torch.autograd.grad(self.D(x_hat).sum(), x_hat, create_graph=True)
+            (grads,) = torch.autograd.grad(self.judge(x_hat).sum(), x_hat, create_graph=True)
             norms = torch.linalg.vector_norm(grads.flatten(2), dim=2)  # (K, B)
             penalty = config.gp_weight * penalty_of_gradient_norms(norms)
         if config.r1_gamma is not None:
             x_real = x.detach().requires_grad_(True)
-            (grads,) = torch.autograd.grad(self.D(x_real).sum(), x_real, create_graph=True)
+            (grads,) = torch.autograd.grad(self.judge(x_real).sum(), x_real, create_graph=True)
             r1 = 0.5 * config.r1_gamma * grads.flatten(2).pow(2).sum(dim=2).mean(dim=1)
             penalty = r1 if penalty is None else penalty + r1
         return penalty
@@ -227,7 +246,7 @@ class _StackedRun:
         z = torch.stack([m.latent(batch, self.G.latent_dim, self.device) for m in members])
         with torch.no_grad():
             x_fake = self.G(z)
-        d_real, d_fake = self.D(x), self.D(x_fake)  # (K, B, 1)
+        d_real, d_fake = self.judge(x), self.judge(x_fake)  # (K, B, 1)
         losses = [self.pair.discriminator_loss(d_real[k], d_fake[k]) for k in range(len(members))]
         penalty = self._penalty(x, x_fake)
         total = torch.stack(losses).sum() + (0 if penalty is None else penalty.sum())
@@ -250,11 +269,11 @@ class _StackedRun:
     def generator_step(self, data: Sampler) -> None:
         members, batch = self.members, self.config.batch_size
         z = torch.stack([m.latent(batch, self.G.latent_dim, self.device) for m in members])
-        d_fake = self.D(self.G(z))
+        d_fake = self.judge(self.G(z))
         if self.pair.generator_uses_real:  # as `train`: a fresh real batch for this loss only
             x = torch.stack([m.real_batch(data, self.device) for m in members])  # (K, B, d)
             with torch.no_grad():
-                d_real = self.D(x)
+                d_real = self.judge(x)
             losses = [
                 self.pair.generator_loss_of(d_fake[k], d_real[k]) for k in range(len(members))
             ]

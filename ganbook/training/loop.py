@@ -171,6 +171,7 @@ def _start(
         r1_every=config.r1_every,
         clip_value=config.clip_value,
         penalty=penalty,
+        inputs=config.discriminator_inputs,
     )
     return RunState(
         config=config,

@@ -10,7 +10,7 @@ data (the loop hands each step its real batch), check for divergence or write fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import torch
@@ -18,6 +18,7 @@ from torch import nn
 
 from ganbook.losses import LossPair
 from ganbook.penalties import clip_weights_, gradient_penalty, r1_penalty
+from ganbook.training.inputs import DiscriminatorInputs
 
 __all__ = [
     "GAN",
@@ -55,6 +56,9 @@ class GAN:
         by ``r1_every`` (1: on every update).
     d_updates : int
         Discriminator updates made so far; decides which updates carry a lazy R1 term.
+    inputs : DiscriminatorInputs
+        What $D$ sees of a batch (instance noise, minibatch std, packing); every call of $D$,
+        a penalty's included, goes through `judge`, so none of them is missed.
     penalty : callable
         The term that ``gp_weight`` weighs, called as ``penalty(critic, real, fake, rng=rng)``:
         `ganbook.penalties.gradient_penalty` unless another is plugged in (a variant, or a
@@ -73,6 +77,17 @@ class GAN:
     penalty: Penalty = gradient_penalty
     r1_every: int = 1
     d_updates: int = 0
+    inputs: DiscriminatorInputs = field(default_factory=DiscriminatorInputs)
+
+    def judge(self, x: torch.Tensor) -> torch.Tensor:
+        r"""$D$'s raw outputs on the batch ``x`` as `inputs` presents it (unchanged by default)."""
+        if not self.inputs.active:
+            return self.discriminator(x)
+
+        def noise(like: torch.Tensor) -> torch.Tensor:
+            return torch.randn(like.shape, generator=self.rng, device=like.device)
+
+        return self.discriminator(self.inputs.judged(x, noise))
 
 
 def sample_latent(gan: GAN, n: int) -> torch.Tensor:
@@ -106,9 +121,9 @@ def _penalty(gan: GAN, x: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor | 
     """
     penalty = None
     if gan.gp_weight is not None:  # λ · E(‖∇D(x̂)‖₂ − 1)², or the penalty plugged in
-        penalty = gan.gp_weight * gan.penalty(gan.discriminator, x, x_fake, rng=gan.rng)
+        penalty = gan.gp_weight * gan.penalty(gan.judge, x, x_fake, rng=gan.rng)
     if gan.r1_gamma is not None and gan.d_updates % gan.r1_every == 0:  # lazy: every k-th update
-        r1 = 0.5 * gan.r1_every * gan.r1_gamma * r1_penalty(gan.discriminator, x)  # kγ/2·E‖∇D(x)‖²
+        r1 = 0.5 * gan.r1_every * gan.r1_gamma * r1_penalty(gan.judge, x)  # kγ/2·E‖∇D(x)‖²
         penalty = r1 if penalty is None else penalty + r1
     return penalty
 
@@ -142,8 +157,8 @@ def discriminator_step(gan: GAN, x: torch.Tensor) -> StepRecord:
     z = sample_latent(gan, x.shape[0])  # z ~ N(0, I), one latent per real example
     with torch.no_grad():
         x_fake = gan.generator(z)  # x̃ = G(z), built without a graph: detached from G
-    d_real = gan.discriminator(x)  # D(x) on the real batch
-    d_fake = gan.discriminator(x_fake)  # D(x̃) on the generated batch
+    d_real = gan.judge(x)  # D(x) on the real batch
+    d_fake = gan.judge(x_fake)  # D(x̃) on the generated batch
     loss = gan.loss.discriminator_loss(d_real, d_fake)  # L_D, the paper's discriminator loss
     penalty = _penalty(gan, x, x_fake)  # R = λ·GP + γ/2·R1 (None when neither is used)
     gan.d_optimiser.zero_grad(set_to_none=True)  # forget the gradients of earlier steps
@@ -199,11 +214,11 @@ def generator_step(gan: GAN, batch_size: int, x: torch.Tensor | None = None) -> 
         )
     # --8<-- [start:generator_step]
     z = sample_latent(gan, batch_size)  # fresh z ~ N(0, I)
-    d_fake = gan.discriminator(gan.generator(z))  # D(G(z)), with D as just updated
+    d_fake = gan.judge(gan.generator(z))  # D(G(z)), with D as just updated
     d_real = None
     if gan.loss.generator_uses_real:  # the relativistic loss compares with D(x) on real data
         with torch.no_grad():
-            d_real = gan.discriminator(x)  # D(x): a constant for θ
+            d_real = gan.judge(x)  # D(x): a constant for θ
     loss = gan.loss.generator_loss_of(d_fake, d_real)  # L_G, the paper's generator loss
     gan.g_optimiser.zero_grad(set_to_none=True)  # forget the gradients of earlier steps
     loss.backward()  # ∇_θ L_G, through D into G

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy.stats import mannwhitneyu
 
 from ganbook.data import (
     EIGHT_GAUSSIANS_STD,
@@ -31,7 +30,7 @@ from ganbook.data.modes import samples_per_mode
 from ganbook.engine.registry import RunContext, experiment, experiment_grid
 from ganbook.engine.result import ExperimentResult
 from ganbook.measures.samples import COVERAGE_RADIUS, real_w1_floor, sample_w1
-from ganbook.measures.summaries import median_member, spread
+from ganbook.measures.summaries import median_member, one_sided_p, spread
 from ganbook.measures.toy_runs import toy_ensemble
 
 LOSSES = (
@@ -176,21 +175,6 @@ def optimiser_text(config) -> str:
         text += f", {config.n_critic} critic steps"
     return text.replace("e-0", "e-")
 
-
-# --8<-- [start:one_sided]
-def one_sided_p(better: np.ndarray, worse: np.ndarray, higher_is_better: bool) -> float:
-    r"""The one-sided Mann–Whitney $U$ test's $p$ that ``better`` beats ``worse`` in the median.
-
-    $H_1$: a value of ``better`` tends to be larger (``higher_is_better``) or smaller than one of
-    ``worse``; exact $p$ for small samples, ties counted half.
-    """
-    side = "greater" if higher_is_better else "less"
-    if np.array_equal(np.unique(better), np.unique(worse)) and len(np.unique(better)) == 1:
-        return 1.0  # every value the same: no evidence either way (scipy would divide by zero)
-    return float(mannwhitneyu(better, worse, alternative=side).pvalue)
-
-
-# --8<-- [end:one_sided]
 
 ALPHA = 0.05
 r"""The level at which the page calls an ordering supported."""
