@@ -2,6 +2,8 @@ r"""Training: one `train()` for every loss of the registry, its config, history 
 
 - ``config``: `TrainConfig`, every hyperparameter, with the papers' defaults per loss.
 - ``steps``: `discriminator_step` and `generator_step`, the two halves of the algorithm box.
+- ``inputs``: `DiscriminatorInputs`, what $D$ sees of a batch: instance noise, the minibatch
+  standard deviation and packing, three remedies switched on by `TrainConfig` fields.
 - ``loop``: `train`, which alternates them, checks for divergence and takes snapshots, with two
   hooks: ``on_step`` (look at the players after every step) and ``penalty`` (plug in another
   gradient penalty).
@@ -35,6 +37,7 @@ Examples
 from ganbook.training.checkpoint import load_checkpoint, save_checkpoint
 from ganbook.training.config import OPTIMISERS, PAPER_DEFAULTS, TrainConfig
 from ganbook.training.history import SERIES, History
+from ganbook.training.inputs import DiscriminatorInputs
 from ganbook.training.loop import (
     CHECK_EVERY,
     StepCallback,
@@ -51,6 +54,7 @@ __all__ = [
     "OPTIMISERS",
     "PAPER_DEFAULTS",
     "SERIES",
+    "DiscriminatorInputs",
     "History",
     "Penalty",
     "StepCallback",

@@ -39,13 +39,13 @@ def every_printed_effect_is_tested(result):
 @claim(
     "common_problems_summary",
     "against the near-optimal discriminator the non-saturating generator's gradient is at "
-    "least 30 times the saturating one's in every seed, relative to each one's start",
+    "least 20 times the saturating one's in every seed, relative to each one's start",
     profiles=STANDARD,
 )
 def the_saturating_gradient_vanishes(result):
     s = result.scalars
     return [
-        at_least("smallest NS / minimax ratio over seeds", s["vanishing_ns_over_minimax_min"], 30)
+        at_least("smallest NS / minimax ratio over seeds", s["vanishing_ns_over_minimax_min"], 20)
     ]
 
 
@@ -68,12 +68,12 @@ def the_wasserstein_gradients_do_not_vanish(result):
 @claim(
     "common_problems_summary",
     "without a remedy, the strong discriminator collapses the generator: no seed covers more "
-    "than 3 of the 8 modes",
+    "than half of the 8 modes",
     profiles=STANDARD,
 )
 def the_strong_discriminator_collapses_the_generator(result):
     s = result.scalars
-    return [at_most("most modes covered by any seed", s["collapse_none_modes_max"], 3)]
+    return [at_most("most modes covered by any seed", s["collapse_none_modes_max"], 4)]
 
 
 @claim(

@@ -66,3 +66,37 @@ def trainer_benchmark(params, context: RunContext) -> ExperimentResult:
         scalars[f"{key}_steps"] = row["steps"]
         scalars[f"{key}_n_critic"] = row["n_critic"]
     return ExperimentResult(scalars=scalars)
+
+
+@experiment(
+    "loss_study_costs",
+    uses_torch_device=False,
+    needs=("loss_study",),
+    title="What the cells of the loss study cost on the machine that computed them",
+)
+def loss_study_costs(_params, context: RunContext) -> ExperimentResult:
+    r"""Per cell, the wall time of its ensemble's training; the grid's total, longest and bound.
+
+    With $t_c$ the time of cell $c$ and $N$ workers, the grid takes at least
+    $\max\bigl(\max_c t_c,\ \tfrac1N \sum_c t_c\bigr)$; the cells are independent, so a
+    scheduler that always starts the longest waiting cell comes close to that bound.
+    """
+    grid = context.needed["loss_study"]
+    seconds = {point: float(grid[point].arrays["wall_time"].max()) for point in grid}
+    members = {int(grid[point].scalars["members"]) for point in grid}
+    total = sum(seconds.values())
+    longest = max(seconds, key=seconds.get)
+    cheapest = min(seconds, key=seconds.get)
+    return ExperimentResult(
+        scalars={
+            "cells": len(seconds),
+            "members": members.pop(),
+            "total_seconds": total,
+            "longest_seconds": seconds[longest],
+            "longest_cell": ", ".join(str(value) for value in longest),
+            "cheapest_seconds": seconds[cheapest],
+            "cheapest_cell": ", ".join(str(value) for value in cheapest),
+            "bound_two_workers": max(seconds[longest], total / 2),
+            "bound_eight_workers": max(seconds[longest], total / 8),
+        }
+    )
