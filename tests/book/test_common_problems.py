@@ -143,14 +143,17 @@ def test_the_dirac_data_are_one_point():
 
 def test_a_remedy_better_in_every_seed_is_supported_and_counted():
     base, remedy = np.array([1.0, 2, 3, 4, 5]), np.array([6.0, 7, 8, 9, 10])
-    seen = compared("x", remedy, base, higher_is_better=True)
+    seen = compared("x", remedy, base, higher_is_better=True, alpha=0.05)
     assert seen["x_seeds_better"] == 5
     assert seen["x_p"] == pytest.approx(1 / 252)
     assert seen["x_supported"]
     assert seen["x_agrees"]
-    worse = compared("x", base, remedy, higher_is_better=True)
+    worse = compared("x", base, remedy, higher_is_better=True, alpha=0.05)
     assert not worse["x_supported"]
     assert worse["x_seeds_better"] == 0
+    strict = compared("x", remedy, base, higher_is_better=True, alpha=0.001)  # p = 1/252 > α
+    assert not strict["x_supported"]
+    assert strict["x_agrees"]  # an effect not claimed cannot disagree
 
 
 def test_the_effect_sentence_states_only_supported_effects():

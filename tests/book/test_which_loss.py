@@ -13,17 +13,27 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
+import ganbook.book.part3.which_loss.experiments as which_loss
 from ganbook.book.part3.which_loss.experiments import (
     DATASETS,
     LOSSES,
+    STUDY,
+    choose_rate,
     measure,
     one_sided_p,
     orderings_sentence,
+    rate_text,
     registry_loss,
     sampler,
+    scaled_rates,
     supported_orderings,
+    tuning_context,
 )
+from ganbook.engine.context import RunContext
+from ganbook.engine.registry import cell_name
+from ganbook.training import TrainConfig
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
@@ -82,7 +92,7 @@ def test_only_pairs_below_the_level_are_orderings_and_the_sentence_names_each():
     p = np.ones((len(LOSSES), len(LOSSES)))
     p[0, 1], p[2, 3], p[3, 2] = 0.01, 0.049, 0.05  # the last is not below the level
     assert supported_orderings(p, 0.05) == [(0, 1), (2, 3)]
-    sentence = orderings_sentence(p, 0.05, "covers more modes than")
+    sentence = orderings_sentence(p, supported_orderings(p, 0.05), "covers more modes than")
     assert sentence == (
         "minimax covers more modes than non-saturating (p = 0.010); "
         "least squares covers more modes than hinge (p = 0.049)"
@@ -90,7 +100,7 @@ def test_only_pairs_below_the_level_are_orderings_and_the_sentence_names_each():
 
 
 def test_no_supported_pair_says_so():
-    sentence = orderings_sentence(np.ones((len(LOSSES), len(LOSSES))), 0.05, "beats")
+    sentence = orderings_sentence(np.ones((len(LOSSES), len(LOSSES))), [], "beats")
     assert sentence == "no loss beats another by the test at this budget"
 
 
@@ -99,7 +109,7 @@ def test_the_printed_orderings_are_those_of_the_p_matrices(results):
     for dataset in DATASETS:
         p = a[f"{dataset}_p_modes"]
         assert s[f"{dataset}_modes_orderings"] == orderings_sentence(
-            p, s["alpha"], "covers more modes than"
+            p, supported_orderings(p, s["alpha"]), "covers more modes than"
         )
 
 
@@ -121,3 +131,69 @@ def test_the_summary_tests_every_ordered_pair_on_both_datasets(results):
             assert np.all(np.diag(p) == 1.0)
             assert np.all((0 < p) & (p <= 1))
         assert r.arrays[f"{dataset}_shown_samples"].shape[:2] == (len(LOSSES), r.scalars["samples"])
+
+
+@pytest.mark.parametrize("loss", ["non-saturating", "wasserstein", "wgan-gp"])
+def test_a_scale_multiplies_both_papers_rates_and_one_keeps_the_papers_config(loss):
+    paper = TrainConfig.for_loss(loss, steps=1)
+    assert scaled_rates(loss, 1.0) == {}
+    doubled = TrainConfig.for_loss(loss, steps=1, **scaled_rates(loss, 2.0))
+    assert doubled.d_lr == pytest.approx(2 * paper.d_lr)
+    assert doubled.g_lr == pytest.approx(2 * paper.g_lr)
+
+
+def test_without_a_sweep_the_papers_rate_is_chosen_and_nothing_is_trained():
+    context = RunContext(device=torch.device("cpu"), seed=0, profile="test")
+    real = np.zeros((4, 2))
+    scale, w1 = choose_rate("hinge", {}, {**STUDY, "lr_scales": (1.0,)}, context, "ring", real)
+    assert scale == 1.0
+    assert w1.shape == (1, 0)
+
+
+def test_the_sweep_chooses_the_lowest_median_w1_and_trains_only_tuning_seeds(monkeypatch):
+    # each scale's tuning members get known W1s; the sweep must pick the scale of the lowest
+    # median (not of the lowest single member), and train every scale on the tuning seeds only
+    known = {0.5: [0.1, 0.9, 0.9], 1.0: [0.5, 0.5, 0.6], 2.0: [0.3, 0.7, 0.8]}
+    seen = []
+
+    def fake(_loss, _extra, params, context, _dataset, _real, scale):
+        seen.append((context.seed, params["members"], scale))
+        return [{"w1": w} for w in known[scale]], None
+
+    monkeypatch.setattr(which_loss, "train_and_measure", fake)
+    params = {**STUDY, "tuning_members": 3, "lr_scales": (0.5, 1.0, 2.0)}
+    context = RunContext(device=torch.device("cpu"), seed=7, profile="full")
+    scale, w1 = choose_rate("hinge", {}, params, context, "ring", np.zeros((4, 2)))
+    assert scale == 1.0  # medians 0.9, 0.5, 0.7
+    assert w1.tolist() == [known[0.5], known[1.0], known[2.0]]
+    assert seen == [(tuning_context(context).seed, 3, s) for s in (0.5, 1.0, 2.0)]
+    assert tuning_context(context).seed != context.seed
+
+
+def test_the_tuning_seeds_are_none_of_the_evaluation_seeds():
+    context = RunContext(device=torch.device("cpu"), seed=3, profile="full")
+    evaluation = {m.seed for m in context.members(STUDY["members"] * 4)}
+    tuning = {m.seed for m in tuning_context(context).members(STUDY["tuning_members"])}
+    assert len(tuning) == STUDY["tuning_members"]
+    assert not tuning & evaluation
+
+
+def test_the_rate_text_names_each_datasets_scale_or_that_there_was_no_sweep():
+    assert rate_text({"ring": 2.0, "grid": 0.5}, swept=True) == "×2 on the ring, ×0.5 on the grid"
+    assert "no sweep" in rate_text({"ring": 1.0, "grid": 1.0}, swept=False)
+
+
+def test_the_full_grids_estimate_scales_every_cell_by_the_ratio_of_members(results):
+    costs = results["loss_study_costs"].scalars
+    cells = [cell_name("loss_study", {"loss": x, "dataset": d}) for x in LOSSES for d in DATASETS]
+    seconds = [float(results[cell].arrays["wall_time"].max()) for cell in cells]
+    full = {**STUDY, **which_loss.STUDY_FULL}
+    trained = full["members"] + full["tuning_members"] * len(full["lr_scales"])
+    ratio = trained / which_loss.STUDY_TEST["members"]
+    assert costs["full_members_trained"] == trained
+    assert costs["full_ratio"] == pytest.approx(ratio)
+    assert costs["full_total_seconds"] == pytest.approx(ratio * sum(seconds))
+    assert costs["full_longest_seconds"] == pytest.approx(ratio * max(seconds))
+    assert costs["full_bound_two_workers"] == pytest.approx(
+        ratio * max(max(seconds), sum(seconds) / 2)
+    )

@@ -43,6 +43,12 @@ r"""`RING` on the test profile."""
 RING_FULL = {"members": 20}
 r"""`RING` on the full profile."""
 
+
+def present(params, names: tuple[str, ...]) -> dict:
+    r"""The parameters of ``names`` that a cell has: its `TrainConfig` overrides."""
+    return {name: params[name] for name in names if name in params}
+
+
 # ---- vanishing gradients ------------------------------------------------------------------
 
 VANISHING_LOSSES = ("minimax", "non-saturating", "wasserstein", "wgan-gp")
@@ -70,7 +76,7 @@ def vanishing_settings(point) -> dict:
 def vanishing_runs(params, context: RunContext) -> ExperimentResult:
     r"""One loss: the seed ensemble's generator gradient norms, $\overline{D(G(z))}$ and $W_1$."""
     loss = context.cell["loss"]
-    overrides = {k: params[k] for k in ("n_critic", "d_lr") if k in params}
+    overrides = present(params, ("n_critic", "d_lr"))
     n = params["samples"]
     real = ring_data(n, context.stream("w1-real")).numpy()
     ensemble = toy_ensemble(loss, params, context, snapshot_size=n, **overrides)
@@ -127,7 +133,7 @@ def collapse_settings(point) -> dict:
 )
 def collapse_runs(params, context: RunContext) -> ExperimentResult:
     r"""One remedy: every member's mass per mode at every snapshot, its final samples and $W_1$."""
-    overrides = {k: params[k] for k in ("n_critic", "d_lr", "pack", "minibatch_std") if k in params}
+    overrides = present(params, ("n_critic", "d_lr", "pack", "minibatch_std"))
     n = params["samples"]
     real = ring_data(n, context.stream("w1-real")).numpy()
     ensemble = toy_ensemble("non-saturating", params, context, snapshot_size=n, **overrides)
@@ -195,7 +201,7 @@ def convergence_settings(point) -> dict:
 )
 def convergence_runs(params, context: RunContext) -> ExperimentResult:
     r"""One remedy: per member $\overline{D(x)}$, $\overline{D(G(z))}$ and the distance to $c$."""
-    extra = {k: params[k] for k in ("r1_gamma", "instance_noise") if k in params}
+    extra = present(params, ("r1_gamma", "instance_noise"))
     rates = {"d_lr": params["lr"], "g_lr": params["lr"]}
     ensemble = toy_ensemble(
         "non-saturating", params, context, snapshot_size=params["samples"], **rates, **extra
@@ -234,7 +240,9 @@ def tail(steps: int) -> int:
     return steps - steps // 4
 
 
-def compared(name: str, remedied: np.ndarray, unremedied: np.ndarray, higher_is_better: bool):
+def compared(
+    name: str, remedied: np.ndarray, unremedied: np.ndarray, higher_is_better: bool, alpha: float
+) -> dict:
     r"""Scalars of one remedy against the unremedied run, seed for seed and by the test.
 
     ``NAME_seeds_better``: members where the remedy beats its own unremedied seed;
@@ -248,8 +256,8 @@ def compared(name: str, remedied: np.ndarray, unremedied: np.ndarray, higher_is_
     return {
         f"{name}_seeds_better": int(better.sum()),
         f"{name}_p": p,
-        f"{name}_supported": bool(p < ALPHA),
-        f"{name}_agrees": bool(agrees or p >= ALPHA),
+        f"{name}_supported": bool(p < alpha),
+        f"{name}_agrees": bool(agrees or p >= alpha),
     }
 
 
@@ -281,7 +289,7 @@ def effect_sentence(scalars: dict, prefix: str, members: int) -> str:
     return text
 
 
-def vanishing_summary(grid) -> tuple[dict, dict]:
+def vanishing_summary(grid, _alpha: float) -> tuple[dict, dict]:
     r"""Per loss: the generator's gradient norm at the start and in the window, and their ratio."""
     arrays, scalars = {}, {}
     first = grid[(VANISHING_LOSSES[0],)]
@@ -312,7 +320,7 @@ def vanishing_summary(grid) -> tuple[dict, dict]:
     return arrays, scalars
 
 
-def collapse_summary(grid) -> tuple[dict, dict]:
+def collapse_summary(grid, alpha: float) -> tuple[dict, dict]:
     r"""Per remedy: modes covered, the largest mode's share and $W_1$ at the end, tested."""
     arrays, scalars = {}, {}
     measures = {}
@@ -336,9 +344,10 @@ def collapse_summary(grid) -> tuple[dict, dict]:
     for remedy in COLLAPSE_REMEDIES[1:]:
         key = remedy.replace("-", "_")
         ours = measures[remedy]
-        scalars.update(compared(f"collapse_{key}_modes", ours["modes"], base["modes"], True))
-        scalars.update(compared(f"collapse_{key}_largest", ours["largest"], base["largest"], False))
-        scalars.update(compared(f"collapse_{key}_w1", ours["w1"], base["w1"], False))
+        for name, higher_is_better in (("modes", True), ("largest", False), ("w1", False)):
+            scalars.update(
+                compared(f"collapse_{key}_{name}", ours[name], base[name], higher_is_better, alpha)
+            )
         members = len(ours["w1"])
         scalars[f"collapse_{key}_effects"] = effect_sentence(scalars, f"collapse_{key}", members)
     first = grid[(COLLAPSE_REMEDIES[0],)]
@@ -353,7 +362,7 @@ def collapse_summary(grid) -> tuple[dict, dict]:
     return arrays, scalars
 
 
-def convergence_summary(grid) -> tuple[dict, dict]:
+def convergence_summary(grid, alpha: float) -> tuple[dict, dict]:
     r"""Per remedy: how far $\overline{D(x)}$ swings over the last quarter, and where $G$ ends."""
     arrays, scalars = {}, {}
     swings = {}
@@ -380,7 +389,9 @@ def convergence_summary(grid) -> tuple[dict, dict]:
         key = remedy.replace("-", "_")
         ratio = swings["none"] / swings[remedy]
         scalars.update(spread(f"convergence_{key}_swing_ratio", ratio))
-        scalars.update(compared(f"convergence_{key}_swing", swings[remedy], swings["none"], False))
+        scalars.update(
+            compared(f"convergence_{key}_swing", swings[remedy], swings["none"], False, alpha)
+        )
     scalars.update(
         convergence_members=int(first.scalars["members"]),
         convergence_steps=steps,
@@ -406,7 +417,7 @@ def common_problems_summary(params, context: RunContext) -> ExperimentResult:
         (collapse_summary, "collapse_runs"),
         (convergence_summary, "convergence_runs"),
     ):
-        more_arrays, more_scalars = summary(context.needed[grid])
+        more_arrays, more_scalars = summary(context.needed[grid], params["alpha"])
         arrays.update(more_arrays)
         scalars.update(more_scalars)
     return ExperimentResult(arrays=arrays, scalars=scalars)

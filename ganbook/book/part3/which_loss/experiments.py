@@ -8,12 +8,19 @@ same real batches and latents (the cells share their streams), so losses are com
 seed. At the end each member's samples are measured: modes covered, the high-quality share (on
 a mode), $W_1$ to a real sample, and the mass on every mode.
 
+On the ``full`` profile a cell first sweeps the learning rate (`choose_rate`): every scale of
+the paper's rates in ``lr_scales`` trains a small ensemble on tuning seeds, which no evaluation
+member shares, and the scale with the lowest median $W_1$ is the one the evaluation ensemble
+trains at (Lucic et al.'s protocol in miniature: the best setting chosen on other seeds).
+
 ``loss_study_summary`` reads every cell and tests every ordered pair of losses on every data set
 with a one-sided Mann–Whitney $U$ test over the members (scipy), for more modes covered and for a
 lower $W_1$. Nothing is trained there.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import torch
@@ -32,6 +39,7 @@ from ganbook.engine.result import ExperimentResult
 from ganbook.measures.samples import COVERAGE_RADIUS, real_w1_floor, sample_w1
 from ganbook.measures.summaries import median_member, one_sided_p, spread
 from ganbook.measures.toy_runs import toy_ensemble
+from ganbook.training import TrainConfig
 
 LOSSES = (
     "minimax",
@@ -69,14 +77,17 @@ STUDY = {
     "batch_size": 128,
     "samples": 1000,  # generated and real points per member for every measure
     "min_share": 0.25,  # a mode is covered with a quarter of its uniform share of the samples
+    "lr_scales": (1.0,),  # the paper's rates only: no sweep
+    "tuning_members": 5,  # seeds per rate of a sweep (apart from the evaluation seeds)
 }
 r"""The standard profile of every cell of ``loss_study``."""
 
 STUDY_TEST = {"members": 2, "steps": 30, "hidden": 16, "samples": 200}
 r"""``loss_study`` on the test profile: the shapes, not the outcome."""
 
-STUDY_FULL = {"members": 20}
-r"""``loss_study`` on the full profile: 20 seeds per cell, the same budget."""
+STUDY_FULL = {"members": 20, "lr_scales": (0.5, 1.0, 2.0)}
+r"""``loss_study`` on the full profile: 20 seeds per cell, the same budget, and a sweep of the
+learning rate over half, once and twice the paper's, on 5 tuning seeds per rate."""
 
 
 def sampler(dataset: str):
@@ -119,6 +130,85 @@ def measure(points: np.ndarray, real: np.ndarray, dataset: str, min_share: float
 # --8<-- [end:measure]
 
 
+def scaled_rates(loss: str, scale: float) -> dict[str, float]:
+    r"""The paper's learning rates of ``loss`` times ``scale``, as `TrainConfig` overrides.
+
+    $\eta_D = s\,\eta_D^{\text{paper}}$ and $\eta_G = s\,\eta_G^{\text{paper}}$; nothing at
+    $s = 1$, so the paper's config is used as it is.
+    """
+    if scale == 1.0:
+        return {}
+    paper = TrainConfig.for_loss(loss, steps=1)
+    return {"d_lr": paper.d_lr * scale, "g_lr": paper.g_lr * scale}
+
+
+def drawer(dataset: str):
+    r"""The data set's sampler as the trainers call it: ``(count, generator) -> (count, 2)``."""
+    data, _, _ = sampler(dataset)
+
+    def draw(count: int, generator: torch.Generator) -> torch.Tensor:
+        return data(count, generator=generator)
+
+    return draw
+
+
+def train_and_measure(loss, extra, params, context, dataset, real, scale) -> tuple[list, object]:
+    r"""Train ``params["members"]`` members at ``scale`` × the paper's rates; measure each one.
+
+    Returns one `measure` row per member (with its final samples and wall time added) and the
+    trained `ToyEnsemble`.
+    """
+    n = params["samples"]
+    ensemble = toy_ensemble(
+        loss,
+        {**params, "snapshot_every": params["steps"]},
+        context,
+        snapshot_size=n,
+        **extra,
+        **scaled_rates(loss, scale),
+    )
+    histories = ensemble.train(drawer(dataset))
+    finals = np.stack([h.snapshots[-1] for h in histories]).astype(np.float64)  # (K, n, 2)
+    rows = [measure(points, real, dataset, params["min_share"]) for points in finals]
+    for row, points, history in zip(rows, finals, histories, strict=True):
+        row["samples"], row["wall_time"] = points, history.wall_time[-1]
+    return rows, ensemble
+
+
+def tuning_context(context: RunContext) -> RunContext:
+    r"""The context of a cell's tuning seeds, which share no seed with the cell's members.
+
+    Its seed is that of the cell's stream ``"lr-tuning"``.
+    """
+    return dataclasses.replace(context, seed=context.stream_seed("lr-tuning"))
+
+
+# --8<-- [start:choose_rate]
+def choose_rate(loss, extra, params, context, dataset, real) -> tuple[float, np.ndarray]:
+    r"""The scale of the paper's rates with the lowest median $W_1$ on the tuning seeds.
+
+    Every scale of ``params["lr_scales"]`` trains ``params["tuning_members"]`` members from the
+    seeds of ``context``'s stream ``"lr-tuning"``: no evaluation member shares them, so the
+    rate is not chosen on the seeds it is then judged on. A tie goes to the earlier scale.
+    Returns the scale and the tuning $W_1$ (scales × tuning members).
+    """
+    scales = tuple(params["lr_scales"])
+    if len(scales) == 1:
+        return float(scales[0]), np.zeros((1, 0))
+    tuning = tuning_context(context)
+    few = {**params, "members": params["tuning_members"]}
+    w1 = np.array(
+        [
+            [row["w1"] for row in train_and_measure(loss, extra, few, tuning, dataset, real, s)[0]]
+            for s in scales
+        ]
+    )
+    return float(scales[int(np.argmin(np.median(w1, axis=1)))]), w1
+
+
+# --8<-- [end:choose_rate]
+
+
 @experiment_grid(
     "loss_study",
     axes={"loss": LOSSES, "dataset": DATASETS},
@@ -128,40 +218,38 @@ def measure(points: np.ndarray, real: np.ndarray, dataset: str, min_share: float
     title="Seven losses on the ring and the grid, one budget, a seed ensemble per cell",
 )
 def loss_study(params, context: RunContext) -> ExperimentResult:
-    r"""One cell: train the loss's seed ensemble on the data set, then `measure` every member."""
+    r"""One cell: choose the rate (`choose_rate`), train the seed ensemble at it, measure it."""
     dataset, (loss, extra) = context.cell["dataset"], registry_loss(context.cell["loss"])
     data, centres, _ = sampler(dataset)
     n = params["samples"]
     real = data(n, generator=context.stream("w1-real")).double().numpy()
-
-    def draw(count: int, generator: torch.Generator) -> torch.Tensor:
-        return data(count, generator=generator)
-
-    ensemble = toy_ensemble(
-        loss, {**params, "snapshot_every": params["steps"]}, context, snapshot_size=n, **extra
-    )
-    histories = ensemble.train(draw)
-    finals = np.stack([h.snapshots[-1] for h in histories]).astype(np.float64)  # (K, n, 2)
-    rows = [measure(points, real, dataset, params["min_share"]) for points in finals]
+    scale, tuning_w1 = choose_rate(loss, extra, params, context, dataset, real)
+    rows, ensemble = train_and_measure(loss, extra, params, context, dataset, real, scale)
     return ExperimentResult(
         arrays={
-            "samples": finals.astype(np.float32),
+            "samples": np.stack([r["samples"] for r in rows]).astype(np.float32),
             "modes": np.array([r["modes"] for r in rows]),
             "high_quality": np.array([r["high_quality"] for r in rows]),
             "w1": np.array([r["w1"] for r in rows]),
             "mass": np.stack([r["mass"] for r in rows]),
-            "wall_time": np.array([h.wall_time[-1] for h in histories]),
+            "wall_time": np.array([r["wall_time"] for r in rows]),
+            "lr_scales": np.array(params["lr_scales"], dtype=np.float64),
+            "tuning_w1": tuning_w1,
         },
         scalars={
             "members": params["members"],
             "steps": params["steps"],
             "samples": n,
             "n_modes": len(centres),
-            "w1_floor": real_w1_floor(draw, n, context.stream("w1-floor"), reference=real),
+            "w1_floor": real_w1_floor(
+                drawer(dataset), n, context.stream("w1-floor"), reference=real
+            ),
             "n_critic": ensemble.configs[0].n_critic,
             "hidden": params["hidden"],
             "batch_size": params["batch_size"],
             "optimiser": optimiser_text(ensemble.configs[0]),
+            "lr_scale": scale,
+            "swept": len(params["lr_scales"]) > 1,
         },
     )
 
@@ -195,14 +283,23 @@ def supported_orderings(p: np.ndarray, alpha: float) -> list[tuple[int, int]]:
 # --8<-- [end:orderings]
 
 
-def orderings_sentence(p: np.ndarray, alpha: float, verb: str) -> str:
-    r"""The supported orderings as prose ("minimax covers more modes than hinge (p = 0.012)")."""
-    pairs = supported_orderings(p, alpha)
+def orderings_sentence(p: np.ndarray, pairs: list[tuple[int, int]], verb: str) -> str:
+    r"""The orderings ``pairs`` (`supported_orderings` of ``p``) as prose, or that there are none.
+
+    One ordering reads "minimax covers more modes than hinge (p = 0.012)".
+    """
     if not pairs:
         return f"no loss {verb} another by the test at this budget"
     return "; ".join(
         f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} (p = {p[i, j]:.3f})" for i, j in pairs
     )
+
+
+def rate_text(scales: dict[str, float], swept: bool) -> str:
+    r"""The learning rate a loss trained at on each data set, as the page's table shows it."""
+    if not swept:
+        return "the paper's (no sweep on this profile)"
+    return ", ".join(f"×{scale:g} on the {dataset}" for dataset, scale in scales.items())
 
 
 @experiment(
@@ -229,12 +326,10 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
                     p_w1[i, j] = one_sided_p(w1[i], w1[j], higher_is_better=False)
         for measure_name, verb in VERBS.items():
             p = p_modes if measure_name == "modes" else p_w1
-            scalars[f"{dataset}_{measure_name}_orderings"] = orderings_sentence(
-                p, params["alpha"], verb
-            )
+            pairs = supported_orderings(p, params["alpha"])
+            scalars[f"{dataset}_{measure_name}_orderings"] = orderings_sentence(p, pairs, verb)
             medians = modes if measure_name == "modes" else -w1  # higher is better for both
-            agree = [np.median(medians[i]) >= np.median(medians[j])
-                     for i, j in supported_orderings(p, params["alpha"])]  # fmt: skip
+            agree = [np.median(medians[i]) >= np.median(medians[j]) for i, j in pairs]
             scalars[f"{dataset}_{measure_name}_orderings_agree"] = bool(all(agree))
         spans = modes.max(axis=1) - modes.min(axis=1)
         scalars[f"{dataset}_widest_seed_span"] = int(spans.max())
@@ -271,5 +366,15 @@ def loss_study_summary(params, context: RunContext) -> ExperimentResult:
     first = grid[(LOSSES[0], DATASETS[0])]
     for key in ("members", "steps", "samples", "hidden", "batch_size"):
         scalars[key] = int(first.scalars[key])
+    swept = bool(first.scalars["swept"])
+    for loss in LOSSES:
+        chosen = {dataset: float(grid[(loss, dataset)].scalars["lr_scale"]) for dataset in DATASETS}
+        scalars[f"{loss.replace('-', '_')}_rate"] = rate_text(chosen, swept)
+    scalars["swept"] = swept
+    scalars["lr_scales"] = ", ".join(f"×{scale:g}" for scale in first.arrays["lr_scales"])
+    full = {**STUDY, **STUDY_FULL}  # what the page says of the full profile, from its settings
+    scalars["full_members"] = int(full["members"])
+    scalars["full_tuning_members"] = int(full["tuning_members"])
+    scalars["full_lr_scales"] = ", ".join(f"×{scale:g}" for scale in full["lr_scales"])
     scalars["pairs"] = len(LOSSES) * (len(LOSSES) - 1)
     return ExperimentResult(arrays=arrays, scalars=scalars)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 
 from ganbook.apps.benchmark import CASES, run_benchmark, run_ensemble_benchmark
+from ganbook.book.part3.which_loss.experiments import STUDY, STUDY_FULL
 from ganbook.engine.registry import RunContext, experiment
 from ganbook.engine.result import ExperimentResult
 
@@ -80,6 +81,11 @@ def loss_study_costs(_params, context: RunContext) -> ExperimentResult:
     With $t_c$ the time of cell $c$ and $N$ workers, the grid takes at least
     $\max\bigl(\max_c t_c,\ \tfrac1N \sum_c t_c\bigr)$; the cells are independent, so a
     scheduler that always starts the longest waiting cell comes close to that bound.
+
+    The ``full`` profile's cells train $m_f$ members and, per rate of the sweep, $m_t$ tuning
+    members: $r = (m_f + m_t\,|\text{rates}|) / m$ times the $m$ members here. A batched
+    ensemble's time grows no faster than its members, so $r\,t_c$ bounds a full cell from above
+    and the same bound, with every $t_c$ times $r$, estimates the full grid.
     """
     grid = context.needed["loss_study"]
     seconds = {point: float(grid[point].arrays["wall_time"].max()) for point in grid}
@@ -87,10 +93,23 @@ def loss_study_costs(_params, context: RunContext) -> ExperimentResult:
     total = sum(seconds.values())
     longest = max(seconds, key=seconds.get)
     cheapest = min(seconds, key=seconds.get)
+    members = members.pop()
+    full = {**STUDY, **STUDY_FULL}
+    swept = len(full["lr_scales"]) > 1
+    full_members = full["members"] + (
+        full["tuning_members"] * len(full["lr_scales"]) if swept else 0
+    )
+    ratio = full_members / members
     return ExperimentResult(
         scalars={
             "cells": len(seconds),
-            "members": members.pop(),
+            "members": members,
+            "full_members_trained": full_members,
+            "full_ratio": ratio,
+            "full_total_seconds": total * ratio,
+            "full_longest_seconds": seconds[longest] * ratio,
+            "full_bound_two_workers": ratio * max(seconds[longest], total / 2),
+            "full_bound_eight_workers": ratio * max(seconds[longest], total / 8),
             "total_seconds": total,
             "longest_seconds": seconds[longest],
             "longest_cell": ", ".join(str(value) for value in longest),
