@@ -180,7 +180,7 @@ def test_the_tuning_seeds_are_none_of_the_evaluation_seeds():
 
 def test_the_rate_text_names_each_datasets_scale_or_that_there_was_no_sweep():
     assert rate_text({"ring": 2.0, "grid": 0.5}, swept=True) == "×2 on the ring, ×0.5 on the grid"
-    assert "no sweep" in rate_text({"ring": 1.0, "grid": 1.0}, swept=False)
+    assert rate_text({"ring": 1.0, "grid": 1.0}, swept=False) == "the paper's"
 
 
 def test_the_full_grids_estimate_scales_every_cell_by_the_ratio_of_members(results):

@@ -65,13 +65,13 @@ def truncation_changes(result) -> tuple[np.ndarray, np.ndarray]:
 @claim(
     "stylegan",
     "truncation to ψ = 0.5 buys these digits little precision: in no member does precision "
-    "rise by more than 0.1, and in every member it rises by less than recall falls",
+    "rise by more than 0.15, and in every member it rises by less than recall falls",
     profiles=STANDARD,
 )
 def truncation_barely_moves_precision(result):
     gain, loss = truncation_changes(result)
     return [
-        at_most("precision at ψ = 0.5 − at ψ = 1, largest", float(gain.max()), 0.1),
+        at_most("precision at ψ = 0.5 − at ψ = 1, largest", float(gain.max()), 0.15),
         holds(
             "in every member the gain of precision is below the loss of recall",
             bool(np.all(gain < loss)),

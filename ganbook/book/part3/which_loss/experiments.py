@@ -298,7 +298,7 @@ def orderings_sentence(p: np.ndarray, pairs: list[tuple[int, int]], verb: str) -
 def rate_text(scales: dict[str, float], swept: bool) -> str:
     r"""The learning rate a loss trained at on each data set, as the page's table shows it."""
     if not swept:
-        return "the paper's (no sweep on this profile)"
+        return "the paper's"
     return ", ".join(f"×{scale:g} on the {dataset}" for dataset, scale in scales.items())
 
 
