@@ -9,8 +9,7 @@ from __future__ import annotations
 import platform
 
 from ganbook.apps.benchmark import CASES, run_benchmark, run_ensemble_benchmark
-from ganbook.book.part3.which_loss.experiments import STUDY, STUDY_FULL
-from ganbook.engine.registry import RunContext, experiment
+from ganbook.engine.registry import RunContext, experiment, get_experiment, get_grid
 from ganbook.engine.result import ExperimentResult
 
 
@@ -94,7 +93,7 @@ def loss_study_costs(_params, context: RunContext) -> ExperimentResult:
     longest = max(seconds, key=seconds.get)
     cheapest = min(seconds, key=seconds.get)
     members = members.pop()
-    full = {**STUDY, **STUDY_FULL}
+    full = get_experiment(get_grid("loss_study").cells[0]).params_for("full")  # via the registry
     swept = len(full["lr_scales"]) > 1
     full_members = full["members"] + (
         full["tuning_members"] * len(full["lr_scales"]) if swept else 0
