@@ -169,7 +169,10 @@ def _run(args: argparse.Namespace) -> None:
     state = "cache hit" if record.hit else "computed"
     print(f"{args.name}: {state} in {record.seconds:.2f} s (key {record.key[:12]})")
     for key, value in sorted(result.scalars.items()):
-        print(f"  {key} = {value}")
+        if isinstance(value, str) and "\n" in value:  # a table: its lines as they are
+            print(f"  {key} =\n{value}")
+        else:
+            print(f"  {key} = {value}")
 
 
 def _matching_figures(prefix: str | None) -> None:

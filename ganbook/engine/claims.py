@@ -157,9 +157,13 @@ class Claim:
         return f"{self.experiment}.{self.name}"
 
     @property
-    def key(self) -> tuple[str, str]:
-        """``(module, function name)``: the claim's identity in the registry."""
-        return (self.module, self.name)
+    def key(self) -> tuple[str, str, str]:
+        """``(module, experiment, function name)``: the claim's identity in the registry.
+
+        One check may state the same thing of several experiments (each data set's summary),
+        registered once for each.
+        """
+        return (self.module, self.experiment, self.name)
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,7 @@ class ClaimOutcome:
         return f"{verdict:5s}  {self.claim.id}: {self.claim.statement!r}  [{detail}]"
 
 
-_CLAIMS: dict[tuple[str, str], Claim] = {}
+_CLAIMS: dict[tuple[str, str, str], Claim] = {}
 
 
 def claim(
@@ -213,8 +217,8 @@ def claim(
     Raises
     ------
     ValueError
-        For an unknown profile, an empty statement, or a second claim with the same module and
-        function name, or the same id (``EXPERIMENT.NAME``).
+        For an unknown profile, an empty statement, or a second claim with the same module,
+        experiment and function name, or the same id (``EXPERIMENT.NAME``).
     """
     for profile in profiles:
         require_choice("profile", profile, PROFILES)
@@ -226,7 +230,9 @@ def claim(
             experiment, statement, check, tuple(profiles), check.__module__, check.__name__
         )
         if item.key in _CLAIMS:
-            raise ValueError(f"claim {item.module}.{item.name} is registered twice")
+            raise ValueError(
+                f"claim {item.module}.{item.name} about {experiment!r} is registered twice"
+            )
         if any(other.id == item.id for other in _CLAIMS.values()):
             raise ValueError(f"two claims have the id {item.id!r}; rename one of them")
         _CLAIMS[item.key] = item

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -20,7 +23,10 @@ from ganbook.book.part3.which_loss.experiments import (
     DATASETS,
     LOSSES,
     STUDY,
+    VERBS,
+    cells_of,
     choose_rate,
+    full_settings,
     measure,
     one_sided_p,
     orderings_sentence,
@@ -29,10 +35,11 @@ from ganbook.book.part3.which_loss.experiments import (
     sampler,
     scaled_rates,
     supported_orderings,
+    sweeps,
     tuning_context,
 )
 from ganbook.engine.context import RunContext
-from ganbook.engine.registry import cell_name
+from ganbook.engine.registry import expanded_needs, get_experiment
 from ganbook.training import TrainConfig
 
 
@@ -104,13 +111,14 @@ def test_no_supported_pair_says_so():
     assert sentence == "no loss beats another by the test at this budget"
 
 
-def test_the_printed_orderings_are_those_of_the_p_matrices(results):
-    s, a = results["loss_study_summary"].scalars, results["loss_study_summary"].arrays
-    for dataset in DATASETS:
-        p = a[f"{dataset}_p_modes"]
-        assert s[f"{dataset}_modes_orderings"] == orderings_sentence(
-            p, supported_orderings(p, s["alpha"]), "covers more modes than"
-        )
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_the_printed_orderings_are_those_of_the_p_matrices(results, dataset):
+    s, a = results[f"loss_study_{dataset}"].scalars, results[f"loss_study_{dataset}"].arrays
+    for measure_name, verb in VERBS.items():
+        p = a[f"p_{measure_name}"]
+        pairs = supported_orderings(p, s["alpha"])
+        assert s[f"{measure_name}_orderings"] == orderings_sentence(p, pairs, verb)
+        assert s[f"supported_{measure_name}"] == len(pairs)
 
 
 def test_unknown_losses_and_datasets_are_named():
@@ -121,16 +129,49 @@ def test_unknown_losses_and_datasets_are_named():
     assert registry_loss("ns-r1")[0] == "non-saturating"
 
 
-def test_the_summary_tests_every_ordered_pair_on_both_datasets(results):
-    r = results["loss_study_summary"]
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_each_datasets_summary_tests_every_ordered_pair_of_its_own_cells(results, dataset):
+    r = results[f"loss_study_{dataset}"]
+    cells = [results[name] for name in cells_of(dataset)]
+    assert [c.scalars["n_modes"] for c in cells] == [r.scalars["modes_total"]] * len(LOSSES)
+    assert np.array_equal(r.arrays["modes"], np.stack([c.arrays["modes"] for c in cells]))
+    for name, higher in (("p_modes", True), ("p_w1", False)):
+        p = r.arrays[name]
+        assert p.shape == (len(LOSSES), len(LOSSES))
+        assert np.all(np.diag(p) == 1.0)
+        values = r.arrays[name[2:]]
+        assert p[1, 0] == one_sided_p(values[1], values[0], higher_is_better=higher)
+    assert r.arrays["shown_samples"].shape[:2] == (len(LOSSES), r.scalars["samples"])
+
+
+def test_a_datasets_summary_needs_only_that_datasets_cells():
     for dataset in DATASETS:
-        assert r.arrays[f"{dataset}_modes"].shape == (len(LOSSES), r.scalars["members"])
-        for name in ("p_modes", "p_w1"):
-            p = r.arrays[f"{dataset}_{name}"]
-            assert p.shape == (len(LOSSES), len(LOSSES))
-            assert np.all(np.diag(p) == 1.0)
-            assert np.all((0 < p) & (p <= 1))
-        assert r.arrays[f"{dataset}_shown_samples"].shape[:2] == (len(LOSSES), r.scalars["samples"])
+        needed = expanded_needs(f"loss_study_{dataset}")
+        assert needed == cells_of(dataset)
+        assert all(f"dataset={dataset}]" in name for name in needed)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_the_printed_table_has_a_row_per_loss_with_the_summarys_numbers(results, dataset):
+    import markdown
+
+    s = results[f"loss_study_{dataset}"].scalars
+    html = markdown.markdown(s["table"], extensions=["tables"])
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.DOTALL)
+    assert len(rows) == 1 + len(LOSSES)  # the head and a row per loss
+    for row, loss in zip(rows[1:], LOSSES, strict=True):
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        key = loss.replace("-", "_")
+        assert cells[0] == which_loss.NAMES[loss]
+        assert cells[1] == s[f"{key}_rate"]
+        assert cells[4].startswith(f"{s[f'{key}_w1_median']:.3f} (")
+
+
+def test_a_median_of_an_even_number_of_seeds_is_not_rounded(results):
+    s = results["loss_study_ring"].scalars
+    half = which_loss.spread("m", np.array([3.0, 4.0, 6.0, 8.0]))
+    assert half["m_median"] == 5.0
+    assert isinstance(s["minimax_modes_median"], float)
 
 
 @pytest.mark.parametrize("loss", ["non-saturating", "wasserstein", "wgan-gp"])
@@ -178,16 +219,27 @@ def test_the_tuning_seeds_are_none_of_the_evaluation_seeds():
     assert not tuning & evaluation
 
 
-def test_the_rate_text_names_each_datasets_scale_or_that_there_was_no_sweep():
-    assert rate_text({"ring": 2.0, "grid": 0.5}, swept=True) == "×2 on the ring, ×0.5 on the grid"
-    assert rate_text({"ring": 1.0, "grid": 1.0}, swept=False) == "the paper's"
+def test_the_rate_text_names_the_scale_or_that_there_was_no_sweep():
+    assert rate_text(2.0, swept=True) == "×2"
+    assert rate_text(0.5, swept=True) == "×0.5"
+    assert rate_text(1.0, swept=False) == "the paper's"
+    assert sweeps({"lr_scales": (0.5, 1.0)})
+    assert not sweeps({"lr_scales": (1.0,)})
+
+
+def test_the_pages_full_settings_are_the_full_profiles_parameters():
+    full = get_experiment(cells_of("ring")[0]).params_for("full")
+    settings = full_settings()
+    assert settings["full_members"] == full["members"] == which_loss.STUDY_FULL["members"]
+    assert settings["full_tuning_members"] == STUDY["tuning_members"]
+    assert settings["full_lr_scales"] == "×0.5, ×1, ×2"
 
 
 def test_the_full_grids_estimate_scales_every_cell_by_the_ratio_of_members(results):
     costs = results["loss_study_costs"].scalars
-    cells = [cell_name("loss_study", {"loss": x, "dataset": d}) for x in LOSSES for d in DATASETS]
+    cells = [cell for d in DATASETS for cell in cells_of(d)]
     seconds = [float(results[cell].arrays["wall_time"].max()) for cell in cells]
-    full = {**STUDY, **which_loss.STUDY_FULL}
+    full = get_experiment(cells_of("ring")[0]).params_for("full")
     trained = full["members"] + full["tuning_members"] * len(full["lr_scales"])
     ratio = trained / which_loss.STUDY_TEST["members"]
     assert costs["full_members_trained"] == trained
@@ -197,3 +249,42 @@ def test_the_full_grids_estimate_scales_every_cell_by_the_ratio_of_members(resul
     assert costs["full_bound_two_workers"] == pytest.approx(
         ratio * max(max(seconds), sum(seconds) / 2)
     )
+
+
+def test_ganbook_run_prints_one_datasets_table_line_by_line(results):
+    table = results["loss_study_ring"].scalars["table"]  # computes the cells into the cache
+    done = subprocess.run(
+        [sys.executable, "-m", "ganbook", "run", "loss_study_ring", "--profile", "test",
+         "--device", "cpu", "--cache-dir", str(results.cache_dir)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "cache hit" in done.stdout
+    assert f"  table =\n{table}\n" in done.stdout
+
+
+def test_the_reach_sentence_names_the_closest_loss_and_says_whether_it_reaches_the_data():
+    w1 = np.full((len(LOSSES), 3), 0.5)
+    w1[2, 1] = 0.2  # least squares has the closest member
+    above = which_loss.reach_sentence(w1, floor=0.1)
+    assert above.startswith("No member of any loss reaches the data")
+    assert "a member of least squares, ends at 2.00 times it" in above
+    w1[6, 0] = 0.09  # now non-saturating + R1, below the floor
+    below = which_loss.reach_sentence(w1, floor=0.1)
+    assert below.startswith("A member of non-saturating + R1 reaches the data: its W₁ is 0.90")
+
+
+def test_p_values_below_a_thousandth_are_not_printed_as_zero():
+    p = np.ones((len(LOSSES), len(LOSSES)))
+    p[0, 1] = 2e-6
+    sentence = orderings_sentence(p, [(0, 1)], "covers more modes than")
+    assert sentence == "minimax covers more modes than non-saturating (p < 0.001)"
+    assert which_loss.p_text(0.0123) == "p = 0.012"
+
+
+def test_the_perfect_split_is_the_smallest_p_the_summary_can_find(results):
+    s = results["loss_study_ring"].scalars
+    n = s["members"]
+    better, worse = np.arange(n) + n + 1.0, np.arange(n) + 1.0
+    smallest = one_sided_p(better, worse, higher_is_better=True)
+    assert smallest == pytest.approx(1 / s["perfect_split_choices"])

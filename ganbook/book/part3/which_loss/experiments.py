@@ -13,14 +13,17 @@ the paper's rates in ``lr_scales`` trains a small ensemble on tuning seeds, whic
 member shares, and the scale with the lowest median $W_1$ is the one the evaluation ensemble
 trains at (Lucic et al.'s protocol in miniature: the best setting chosen on other seeds).
 
-``loss_study_summary`` reads every cell and tests every ordered pair of losses on every data set
-with a one-sided Mann–Whitney $U$ test over the members (scipy), for more modes covered and for a
-lower $W_1$. Nothing is trained there.
+``loss_study_ring`` and ``loss_study_grid`` each read one data set's seven cells and test every
+ordered pair of losses with a one-sided Mann–Whitney $U$ test over the members (scipy), for more
+modes covered and for a lower $W_1$; nothing is trained there. Each needs only its own data set's
+cells, so one data set can be run at ``full`` on its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 
 import numpy as np
 import torch
@@ -34,7 +37,13 @@ from ganbook.data import (
     twenty_five_gaussians_centres,
 )
 from ganbook.data.modes import samples_per_mode
-from ganbook.engine.registry import RunContext, experiment, experiment_grid
+from ganbook.engine.registry import (
+    RunContext,
+    cell_name,
+    experiment,
+    experiment_grid,
+    get_experiment,
+)
 from ganbook.engine.result import ExperimentResult
 from ganbook.measures.samples import COVERAGE_RADIUS, real_w1_floor, sample_w1
 from ganbook.measures.summaries import median_member, one_sided_p, spread
@@ -142,6 +151,11 @@ def scaled_rates(loss: str, scale: float) -> dict[str, float]:
     return {"d_lr": paper.d_lr * scale, "g_lr": paper.g_lr * scale}
 
 
+def sweeps(params) -> bool:
+    r"""Whether a cell with these parameters sweeps the rate: more than one scale to try."""
+    return len(tuple(params["lr_scales"])) > 1
+
+
 def drawer(dataset: str):
     r"""The data set's sampler as the trainers call it: ``(count, generator) -> (count, 2)``."""
     data, _, _ = sampler(dataset)
@@ -193,7 +207,7 @@ def choose_rate(loss, extra, params, context, dataset, real) -> tuple[float, np.
     Returns the scale and the tuning $W_1$ (scales × tuning members).
     """
     scales = tuple(params["lr_scales"])
-    if len(scales) == 1:
+    if not sweeps(params):
         return float(scales[0]), np.zeros((1, 0))
     tuning = tuning_context(context)
     few = {**params, "members": params["tuning_members"]}
@@ -249,7 +263,7 @@ def loss_study(params, context: RunContext) -> ExperimentResult:
             "batch_size": params["batch_size"],
             "optimiser": optimiser_text(ensemble.configs[0]),
             "lr_scale": scale,
-            "swept": len(params["lr_scales"]) > 1,
+            "swept": sweeps(params),
         },
     )
 
@@ -283,6 +297,11 @@ def supported_orderings(p: np.ndarray, alpha: float) -> list[tuple[int, int]]:
 # --8<-- [end:orderings]
 
 
+def p_text(p: float) -> str:
+    r"""A one-sided $p$ as the page prints it: "p = 0.012", or "p < 0.001" below a thousandth."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def orderings_sentence(p: np.ndarray, pairs: list[tuple[int, int]], verb: str) -> str:
     r"""The orderings ``pairs`` (`supported_orderings` of ``p``) as prose, or that there are none.
 
@@ -291,90 +310,148 @@ def orderings_sentence(p: np.ndarray, pairs: list[tuple[int, int]], verb: str) -
     if not pairs:
         return f"no loss {verb} another by the test at this budget"
     return "; ".join(
-        f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} (p = {p[i, j]:.3f})" for i, j in pairs
+        f"{NAMES[LOSSES[i]]} {verb} {NAMES[LOSSES[j]]} ({p_text(p[i, j])})" for i, j in pairs
     )
 
 
-def rate_text(scales: dict[str, float], swept: bool) -> str:
-    r"""The learning rate a loss trained at on each data set, as the page's table shows it."""
-    if not swept:
-        return "the paper's"
-    return ", ".join(f"×{scale:g} on the {dataset}" for dataset, scale in scales.items())
+def rate_text(scale: float, swept: bool) -> str:
+    r"""The learning rate a cell trained at, as the page's table shows it: "the paper's", "×2"."""
+    return f"×{scale:g}" if swept else "the paper's"
 
 
-@experiment(
-    "loss_study_summary",
-    params={"alpha": ALPHA},
-    uses_torch_device=False,
-    needs=("loss_study",),
-    title="Every pair of losses on each data set: one-sided Mann–Whitney tests over the seeds",
+def cells_of(dataset: str) -> tuple[str, ...]:
+    r"""The names of the study's cells on ``dataset``, one per loss in the order of `LOSSES`."""
+    return tuple(cell_name("loss_study", {"loss": loss, "dataset": dataset}) for loss in LOSSES)
+
+
+def full_settings() -> dict[str, object]:
+    r"""What the page says of the ``full`` profile, read from a cell's full parameters."""
+    full = get_experiment(cells_of(DATASETS[0])[0]).params_for("full")
+    return {
+        "full_members": int(full["members"]),
+        "full_tuning_members": int(full["tuning_members"]),
+        "full_lr_scales": ", ".join(f"×{scale:g}" for scale in full["lr_scales"]),
+    }
+
+
+def pairwise_p(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    r"""$p_{ij}$ of the one-sided test that row $i$ of ``values`` (losses × members) beats row $j$.
+
+    The diagonal is 1: a loss is no evidence against itself.
+    """
+    p = np.ones((len(values), len(values)))
+    for i, j in itertools.permutations(range(len(values)), 2):
+        p[i, j] = one_sided_p(values[i], values[j], higher_is_better=higher_is_better)
+    return p
+
+
+TABLE_HEAD = (
+    "| Loss | Rate trained at | Modes covered, median (range) | On a mode, median | "
+    "$W_1$, median (range) |\n| --- | --- | --- | --- | --- |"
 )
-def loss_study_summary(params, context: RunContext) -> ExperimentResult:
-    grid = context.needed["loss_study"]
-    arrays, scalars = {}, {"alpha": params["alpha"], "losses": len(LOSSES)}
-    for dataset in DATASETS:
-        cells = [grid[(loss, dataset)] for loss in LOSSES]
-        modes = np.stack([c.arrays["modes"] for c in cells])  # (losses, members)
-        w1 = np.stack([c.arrays["w1"] for c in cells])
-        quality = np.stack([c.arrays["high_quality"] for c in cells])
-        p_modes = np.ones((len(LOSSES), len(LOSSES)))  # p that row covers more modes than column
-        p_w1 = np.ones_like(p_modes)  # p that row has a lower W1 than column
-        for i in range(len(LOSSES)):
-            for j in range(len(LOSSES)):
-                if i != j:
-                    p_modes[i, j] = one_sided_p(modes[i], modes[j], higher_is_better=True)
-                    p_w1[i, j] = one_sided_p(w1[i], w1[j], higher_is_better=False)
-        for measure_name, verb in VERBS.items():
-            p = p_modes if measure_name == "modes" else p_w1
-            pairs = supported_orderings(p, params["alpha"])
-            scalars[f"{dataset}_{measure_name}_orderings"] = orderings_sentence(p, pairs, verb)
-            medians = modes if measure_name == "modes" else -w1  # higher is better for both
-            agree = [np.median(medians[i]) >= np.median(medians[j]) for i, j in pairs]
-            scalars[f"{dataset}_{measure_name}_orderings_agree"] = bool(all(agree))
-        spans = modes.max(axis=1) - modes.min(axis=1)
-        scalars[f"{dataset}_widest_seed_span"] = int(spans.max())
-        scalars[f"{dataset}_modes_best"] = int(modes.max())
-        scalars[f"{dataset}_w1_over_floor_min"] = float(w1.min() / cells[0].scalars["w1_floor"])
-        shown = [median_member(row) for row in w1]
-        arrays.update(
-            {
-                f"{dataset}_modes": modes,
-                f"{dataset}_w1": w1,
-                f"{dataset}_high_quality": quality,
-                f"{dataset}_p_modes": p_modes,
-                f"{dataset}_p_w1": p_w1,
-                f"{dataset}_shown": np.array(shown),
-                f"{dataset}_shown_samples": np.stack(
-                    [c.arrays["samples"][k] for c, k in zip(cells, shown, strict=True)]
-                ),
-            }
+
+
+def study_table(scalars) -> str:
+    r"""One data set's table of the study as Markdown: a row per loss, from a summary's scalars.
+
+    ``ganbook run loss_study_ring`` prints it, so a run at any profile can be read as the page
+    reads the published one.
+    """
+    s = scalars
+    rows = [
+        f"| {NAMES[loss]} | {s[f'{k}_rate']} | {s[f'{k}_modes_median']:g} "
+        f"({s[f'{k}_modes_min']:g}–{s[f'{k}_modes_max']:g}) | "
+        f"{s[f'{k}_high_quality_median']:.2f} | {s[f'{k}_w1_median']:.3f} "
+        f"({s[f'{k}_w1_min']:.3f}–{s[f'{k}_w1_max']:.3f}) |"
+        for loss, k in ((loss, loss.replace("-", "_")) for loss in LOSSES)
+    ]
+    return "\n".join([TABLE_HEAD, *rows])
+
+
+DATASET_TITLES = {"ring": "the ring of 8", "grid": "the grid of 25"}
+
+
+def reach_sentence(w1: np.ndarray, floor: float) -> str:
+    r"""Whether any member's samples are as close to the data as a second real sample, as prose.
+
+    ``w1`` is losses × members; a member *reaches the data* when its $W_1$ is at most the
+    real-vs-real floor. The sentence names the loss of the closest member and its ratio.
+    """
+    ratio, closest = float(w1.min() / floor), NAMES[LOSSES[int(np.argmin(w1.min(axis=1)))]]
+    if ratio > 1:
+        return (
+            "No member of any loss reaches the data: every W₁ lies above the real-vs-real "
+            f"floor, and the closest, a member of {closest}, ends at {ratio:.2f} times it"
         )
-        scalars.update(
-            {
-                f"{dataset}_modes_total": int(cells[0].scalars["n_modes"]),
-                f"{dataset}_w1_floor": float(cells[0].scalars["w1_floor"]),
-                f"{dataset}_supported_modes": int((p_modes < params["alpha"]).sum()),
-                f"{dataset}_supported_w1": int((p_w1 < params["alpha"]).sum()),
-            }
+    return (
+        f"A member of {closest} reaches the data: its W₁ is {ratio:.2f} times the "
+        "real-vs-real floor, as close as a second sample of real points"
+    )
+
+
+def loss_study_dataset(params, context: RunContext) -> ExperimentResult:
+    r"""One data set's cells: every ordered pair of losses tested, the spreads, the table."""
+    dataset, alpha = params["dataset"], params["alpha"]
+    cells = [context.needed[name] for name in cells_of(dataset)]
+    modes = np.stack([c.arrays["modes"] for c in cells])  # (losses, members)
+    w1 = np.stack([c.arrays["w1"] for c in cells])
+    quality = np.stack([c.arrays["high_quality"] for c in cells])
+    p = {"modes": pairwise_p(modes, higher_is_better=True), "w1": pairwise_p(w1, False)}
+    first = cells[0]
+    scalars = {
+        "alpha": alpha,
+        "losses": len(LOSSES),
+        "pairs": len(LOSSES) * (len(LOSSES) - 1),
+        **{key: int(first.scalars[key]) for key in ("members", "steps", "samples", "hidden")},
+        "batch_size": int(first.scalars["batch_size"]),
+        "swept": bool(first.scalars["swept"]),
+        "lr_scales": ", ".join(f"×{scale:g}" for scale in first.arrays["lr_scales"]),
+        **full_settings(),
+        "modes_total": int(first.scalars["n_modes"]),
+        "w1_floor": float(first.scalars["w1_floor"]),
+        "widest_seed_span": int((modes.max(axis=1) - modes.min(axis=1)).max()),
+        "modes_best": int(modes.max()),
+        "w1_over_floor_min": float(w1.min() / first.scalars["w1_floor"]),
+        "reach_sentence": reach_sentence(w1, float(first.scalars["w1_floor"])),
+        # the smallest p of n seeds against n: every seed of one loss beats every seed of the other
+        "perfect_split_choices": math.comb(2 * modes.shape[1], modes.shape[1]),
+    }
+    for measure_name, verb in VERBS.items():
+        pairs = supported_orderings(p[measure_name], alpha)
+        scalars[f"{measure_name}_orderings"] = orderings_sentence(p[measure_name], pairs, verb)
+        better = modes if measure_name == "modes" else -w1  # higher is better for both
+        scalars[f"{measure_name}_orderings_agree"] = bool(
+            all(np.median(better[i]) >= np.median(better[j]) for i, j in pairs)
         )
-        for k, loss in enumerate(LOSSES):
-            key = f"{dataset}_{loss.replace('-', '_')}"
-            scalars[f"{loss.replace('-', '_')}_optimiser"] = str(cells[k].scalars["optimiser"])
-            scalars.update(spread(f"{key}_modes", modes[k], int))
-            scalars.update(spread(f"{key}_w1", w1[k]))
-            scalars.update(spread(f"{key}_high_quality", quality[k]))
-    first = grid[(LOSSES[0], DATASETS[0])]
-    for key in ("members", "steps", "samples", "hidden", "batch_size"):
-        scalars[key] = int(first.scalars[key])
-    swept = bool(first.scalars["swept"])
-    for loss in LOSSES:
-        chosen = {dataset: float(grid[(loss, dataset)].scalars["lr_scale"]) for dataset in DATASETS}
-        scalars[f"{loss.replace('-', '_')}_rate"] = rate_text(chosen, swept)
-    scalars["swept"] = swept
-    scalars["lr_scales"] = ", ".join(f"×{scale:g}" for scale in first.arrays["lr_scales"])
-    full = {**STUDY, **STUDY_FULL}  # what the page says of the full profile, from its settings
-    scalars["full_members"] = int(full["members"])
-    scalars["full_tuning_members"] = int(full["tuning_members"])
-    scalars["full_lr_scales"] = ", ".join(f"×{scale:g}" for scale in full["lr_scales"])
-    scalars["pairs"] = len(LOSSES) * (len(LOSSES) - 1)
+        scalars[f"supported_{measure_name}"] = len(pairs)
+    for cell, loss, row in zip(cells, LOSSES, range(len(LOSSES)), strict=True):
+        key = loss.replace("-", "_")
+        scalars[f"{key}_optimiser"] = str(cell.scalars["optimiser"])
+        scalars[f"{key}_rate"] = rate_text(float(cell.scalars["lr_scale"]), scalars["swept"])
+        scalars.update(spread(f"{key}_modes", modes[row].astype(float)))
+        scalars.update(spread(f"{key}_w1", w1[row]))
+        scalars.update(spread(f"{key}_high_quality", quality[row]))
+    scalars["table"] = study_table(scalars)
+    shown = [median_member(row) for row in w1]
+    arrays = {
+        "modes": modes,
+        "w1": w1,
+        "high_quality": quality,
+        "p_modes": p["modes"],
+        "p_w1": p["w1"],
+        "shown": np.array(shown),
+        "shown_samples": np.stack(
+            [c.arrays["samples"][k] for c, k in zip(cells, shown, strict=True)]
+        ),
+    }
     return ExperimentResult(arrays=arrays, scalars=scalars)
+
+
+for _dataset in DATASETS:
+    experiment(
+        f"loss_study_{_dataset}",
+        params={"alpha": ALPHA, "dataset": _dataset},
+        uses_torch_device=False,
+        needs=cells_of(_dataset),
+        title=f"Every pair of losses on {DATASET_TITLES[_dataset]}: one-sided tests over seeds",
+    )(loss_study_dataset)

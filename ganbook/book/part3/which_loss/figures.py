@@ -14,7 +14,7 @@ from ganbook.engine.figures import figure
 from ganbook.figures.plotting import ring_axes, scatter
 from ganbook.figures.style import COLORS, new_figure
 
-TITLES = {"ring": "ring of 8", "grid": "grid of 25"}
+TITLES = {"ring": "the ring of 8", "grid": "the grid of 25"}
 SHORT = {
     "minimax": "minimax",
     "non-saturating": "NS",
@@ -38,79 +38,52 @@ def strip(ax, values: np.ndarray, *, log: bool = False) -> None:
         ax.set_yscale("log")
 
 
-@figure(
-    "which_loss_distributions",
-    experiments=("loss_study_summary",),
-    caption=(
-        r"Every seed of every loss after {loss_study_summary.steps:,} generator steps: one dot per "
-        r"member ({loss_study_summary.members} per loss and data set), a bar at the median. Left: "
-        r"modes covered (a mode holds at least a quarter of its uniform share of the "
-        r"{loss_study_summary.samples:,} samples). Right: the exact $W_1$ between the samples and "
-        r"as many real points (log scale), dotted: the same between two real samples."
-    ),
-    alt="Two rows of strip plots, ring above, grid below: for each of seven losses, one dot per "
-    "seed for the modes it covers and for its W1 to the data, with a bar at the median.",
-)
-def draw_which_loss_distributions(results):
-    r = results["loss_study_summary"]
-    a, s = r.arrays, r.scalars
-    fig, axes = new_figure(2, 2, width=6.4, height=5.6)
-    for row, dataset in zip(axes, DATASETS, strict=True):
-        strip(row[0], a[f"{dataset}_modes"])
-        row[0].set_ylim(-0.5, s[f"{dataset}_modes_total"] + 0.5)
-        row[0].set_ylabel(f"{TITLES[dataset]}: modes covered")
-        strip(row[1], a[f"{dataset}_w1"], log=True)
-        row[1].axhline(s[f"{dataset}_w1_floor"], color=COLORS["real"], ls=":", lw=1.0)
-        row[1].set_ylabel(r"$W_1$ to the data")
-    return fig
+def draw_distributions(dataset: str):
+    r"""The drawing of ``which_loss_{dataset}_distributions``: modes and $W_1$, every seed."""
+
+    def draw(results):
+        r = results[f"loss_study_{dataset}"]
+        a, s = r.arrays, r.scalars
+        fig, (left, right) = new_figure(2, 1, width=6.4, height=2.9)
+        strip(left, a["modes"])
+        left.set_ylim(-0.5, s["modes_total"] + 0.5)
+        left.set_ylabel("modes covered")
+        strip(right, a["w1"], log=True)
+        right.axhline(s["w1_floor"], color=COLORS["real"], ls=":", lw=1.0)
+        right.set_ylabel(r"$W_1$ to the data")
+        return fig
+
+    return draw
 
 
-@figure(
-    "which_loss_samples",
-    experiments=("loss_study_summary",),
-    format="png",
-    caption=(
-        r"The median member of each loss (by $W_1$) on each data set: its "
-        r"{loss_study_summary.samples:,} samples over the mode centres (open circles)."
-    ),
-    alt="Two rows of seven scatter plots, one per loss, of generated points over the mode "
-    "centres of the ring and of the grid.",
-)
-def draw_which_loss_samples(results):
-    a = results["loss_study_summary"].arrays
-    fig, axes = new_figure(len(LOSSES), 2, width=1.15 * len(LOSSES), height=2.7)
-    for row, dataset in zip(axes, DATASETS, strict=True):
+def draw_samples(dataset: str):
+    r"""The drawing of ``which_loss_{dataset}_samples``: the median member of each loss."""
+
+    def draw(results):
+        a = results[f"loss_study_{dataset}"].arrays
+        fig, axes = new_figure(len(LOSSES), 1, width=1.15 * len(LOSSES), height=1.5)
         centres = sampler(dataset)[1].numpy()
-        for ax, loss, points in zip(row, LOSSES, a[f"{dataset}_shown_samples"], strict=True):
+        for ax, loss, points in zip(axes, LOSSES, a["shown_samples"], strict=True):
             scatter(ax, points, COLORS["fake"], size=1.5, alpha=0.4)
             ax.scatter(*centres.T, s=12, facecolors="none", edgecolors="black", lw=0.5)
             ring_axes(ax)
             ax.set_title(SHORT[loss], fontsize=8)
-    return fig
+        return fig
+
+    return draw
 
 
-@figure(
-    "which_loss_tests",
-    experiments=("loss_study_summary",),
-    caption=(
-        r"Which orderings the seeds support. A filled cell: the one-sided Mann–Whitney test over "
-        r"the {loss_study_summary.members} seeds says the row's loss covers more modes (left) or "
-        r"reaches a lower $W_1$ (right) than the column's, at $p$ < {loss_study_summary.alpha}. "
-        r"An empty cell: no such evidence at this budget."
-    ),
-    alt="Four grids of seven by seven cells, ring above and grid below; a filled cell marks an "
-    "ordering of two losses that the one-sided test supports, an empty one a pair it does not.",
-)
-def draw_which_loss_tests(results):
-    r = results["loss_study_summary"]
-    a, alpha = r.arrays, r.scalars["alpha"]
-    fig, axes = new_figure(2, 2, width=6.4, height=6.2)
-    names = [SHORT[loss] for loss in LOSSES]
-    for row, dataset in zip(axes, DATASETS, strict=True):
-        for ax, what, title in zip(row, ("p_modes", "p_w1"), ("more modes", r"lower $W_1$"),
+def draw_tests(dataset: str):
+    r"""The drawing of ``which_loss_{dataset}_tests``: the orderings the one-sided test supports."""
+
+    def draw(results):
+        r = results[f"loss_study_{dataset}"]
+        a, alpha = r.arrays, r.scalars["alpha"]
+        fig, axes = new_figure(2, 1, width=6.4, height=3.4)
+        names = [SHORT[loss] for loss in LOSSES]
+        for ax, what, title in zip(axes, ("p_modes", "p_w1"), ("more modes", r"lower $W_1$"),
                                    strict=True):  # fmt: skip
-            supported = (a[f"{dataset}_{what}"] < alpha).astype(float)
-            ax.imshow(supported, cmap="Oranges", vmin=0, vmax=1.4)
+            ax.imshow((a[what] < alpha).astype(float), cmap="Oranges", vmin=0, vmax=1.4)
             ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
             ax.set_yticks(range(len(names)), names, fontsize=7)
             ax.set_xticks(np.arange(-0.5, len(names)), minor=True)
@@ -118,5 +91,49 @@ def draw_which_loss_tests(results):
             ax.grid(False)
             ax.grid(which="minor", color="#cccccc", lw=0.5)
             ax.tick_params(which="minor", length=0)
-            ax.set_title(f"{TITLES[dataset]}: row {title}", fontsize=9)
-    return fig
+            ax.set_title(f"row {title} than column", fontsize=9)
+        return fig
+
+    return draw
+
+
+for _dataset in DATASETS:
+    _summary = f"loss_study_{_dataset}"
+    figure(
+        f"which_loss_{_dataset}_distributions",
+        experiments=(_summary,),
+        caption=(
+            rf"Every seed of every loss on {TITLES[_dataset]} after {{{_summary}.steps:,}} "
+            rf"generator steps: one dot per member ({{{_summary}.members}} per loss), a bar at "
+            r"the median. Left: modes covered (a mode holds at least a quarter of its uniform "
+            rf"share of the {{{_summary}.samples:,}} samples). Right: the exact $W_1$ between the "
+            r"samples and as many real points (log scale); dotted: the same between two real "
+            r"samples."
+        ),
+        alt=f"Two strip plots for {TITLES[_dataset]}: for each of seven losses, one dot per seed "
+        "for the modes it covers and for its W1 to the data, with a bar at the median.",
+    )(draw_distributions(_dataset))
+    figure(
+        f"which_loss_{_dataset}_samples",
+        experiments=(_summary,),
+        format="png",
+        caption=(
+            rf"The median member of each loss (by $W_1$) on {TITLES[_dataset]}: its "
+            rf"{{{_summary}.samples:,}} samples over the mode centres (open circles)."
+        ),
+        alt=f"Seven scatter plots, one per loss, of generated points over the mode centres of "
+        f"{TITLES[_dataset]}.",
+    )(draw_samples(_dataset))
+    figure(
+        f"which_loss_{_dataset}_tests",
+        experiments=(_summary,),
+        caption=(
+            rf"Which orderings the seeds support on {TITLES[_dataset]}. A filled cell: the "
+            rf"one-sided Mann–Whitney test over the {{{_summary}.members}} seeds says the row's "
+            r"loss covers more modes (left) or reaches a lower $W_1$ (right) than the column's, "
+            rf"at $p$ < {{{_summary}.alpha}}. An empty cell: no such evidence at this budget."
+        ),
+        alt=f"Two grids of seven by seven cells for {TITLES[_dataset]}; a filled cell marks an "
+        "ordering of two losses that the one-sided test supports, an empty one a pair it does "
+        "not.",
+    )(draw_tests(_dataset))
