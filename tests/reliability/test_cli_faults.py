@@ -232,7 +232,7 @@ def probe_claim():
 
     yield register
     for check in registered:
-        claims_module._CLAIMS.pop((check.__module__, check.__name__), None)
+        claims_module._CLAIMS.pop((check.__module__, FIGURE, check.__name__), None)
 
 
 def _zero_division(result):
