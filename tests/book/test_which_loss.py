@@ -236,19 +236,21 @@ def test_the_pages_full_settings_are_the_full_profiles_parameters():
 
 
 def test_the_full_grids_estimate_scales_every_cell_by_the_ratio_of_members(results):
+    # the cells' wall times are measurements: another test process may have computed (and
+    # stored) the same cells, so the estimate is checked against the times it was given
     costs = results["loss_study_costs"].scalars
-    cells = [cell for d in DATASETS for cell in cells_of(d)]
-    seconds = [float(results[cell].arrays["wall_time"].max()) for cell in cells]
     full = get_experiment(cells_of("ring")[0]).params_for("full")
     trained = full["members"] + full["tuning_members"] * len(full["lr_scales"])
     ratio = trained / which_loss.STUDY_TEST["members"]
+    total, longest = costs["total_seconds"], costs["longest_seconds"]
+    assert costs["cells"] == len(LOSSES) * len(DATASETS)
+    assert 0 < costs["cheapest_seconds"] <= longest <= total
     assert costs["full_members_trained"] == trained
     assert costs["full_ratio"] == pytest.approx(ratio)
-    assert costs["full_total_seconds"] == pytest.approx(ratio * sum(seconds))
-    assert costs["full_longest_seconds"] == pytest.approx(ratio * max(seconds))
-    assert costs["full_bound_two_workers"] == pytest.approx(
-        ratio * max(max(seconds), sum(seconds) / 2)
-    )
+    assert costs["full_total_seconds"] == pytest.approx(ratio * total)
+    assert costs["full_longest_seconds"] == pytest.approx(ratio * longest)
+    assert costs["full_bound_two_workers"] == pytest.approx(ratio * max(longest, total / 2))
+    assert costs["full_bound_eight_workers"] == pytest.approx(ratio * max(longest, total / 8))
 
 
 def test_ganbook_run_prints_one_datasets_table_line_by_line(results):

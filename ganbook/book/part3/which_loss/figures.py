@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganbook.book.part3.which_loss.experiments import DATASETS, LOSSES, sampler
+from ganbook.book.part3.which_loss.experiments import LOSSES, sampler
 from ganbook.engine.figures import figure
 from ganbook.figures.plotting import ring_axes, scatter
 from ganbook.figures.style import COLORS, new_figure
 
-TITLES = {"ring": "the ring of 8", "grid": "the grid of 25"}
 SHORT = {
     "minimax": "minimax",
     "non-saturating": "NS",
@@ -38,102 +37,141 @@ def strip(ax, values: np.ndarray, *, log: bool = False) -> None:
         ax.set_yscale("log")
 
 
-def draw_distributions(dataset: str):
-    r"""The drawing of ``which_loss_{dataset}_distributions``: modes and $W_1$, every seed."""
-
-    def draw(results):
-        r = results[f"loss_study_{dataset}"]
-        a, s = r.arrays, r.scalars
-        fig, (left, right) = new_figure(2, 1, width=6.4, height=2.9)
-        strip(left, a["modes"])
-        left.set_ylim(-0.5, s["modes_total"] + 0.5)
-        left.set_ylabel("modes covered")
-        strip(right, a["w1"], log=True)
-        right.axhline(s["w1_floor"], color=COLORS["real"], ls=":", lw=1.0)
-        right.set_ylabel(r"$W_1$ to the data")
-        return fig
-
-    return draw
+def draw_distributions(summary):
+    r"""One data set's modes and $W_1$ for every seed of every loss, from its summary."""
+    a, s = summary.arrays, summary.scalars
+    fig, (left, right) = new_figure(2, 1, width=6.4, height=2.9)
+    strip(left, a["modes"])
+    left.set_ylim(-0.5, s["modes_total"] + 0.5)
+    left.set_ylabel("modes covered")
+    strip(right, a["w1"], log=True)
+    right.axhline(s["w1_floor"], color=COLORS["real"], ls=":", lw=1.0)
+    right.set_ylabel(r"$W_1$ to the data")
+    return fig
 
 
-def draw_samples(dataset: str):
-    r"""The drawing of ``which_loss_{dataset}_samples``: the median member of each loss."""
-
-    def draw(results):
-        a = results[f"loss_study_{dataset}"].arrays
-        fig, axes = new_figure(len(LOSSES), 1, width=1.15 * len(LOSSES), height=1.5)
-        centres = sampler(dataset)[1].numpy()
-        for ax, loss, points in zip(axes, LOSSES, a["shown_samples"], strict=True):
-            scatter(ax, points, COLORS["fake"], size=1.5, alpha=0.4)
-            ax.scatter(*centres.T, s=12, facecolors="none", edgecolors="black", lw=0.5)
-            ring_axes(ax)
-            ax.set_title(SHORT[loss], fontsize=8)
-        return fig
-
-    return draw
+def draw_samples(summary, dataset: str):
+    r"""The median member of each loss on ``dataset``, over the mode centres, from its summary."""
+    fig, axes = new_figure(len(LOSSES), 1, width=1.15 * len(LOSSES), height=1.5)
+    centres = sampler(dataset)[1].numpy()
+    for ax, loss, points in zip(axes, LOSSES, summary.arrays["shown_samples"], strict=True):
+        scatter(ax, points, COLORS["fake"], size=1.5, alpha=0.4)
+        ax.scatter(*centres.T, s=12, facecolors="none", edgecolors="black", lw=0.5)
+        ring_axes(ax)
+        ax.set_title(SHORT[loss], fontsize=8)
+    return fig
 
 
-def draw_tests(dataset: str):
-    r"""The drawing of ``which_loss_{dataset}_tests``: the orderings the one-sided test supports."""
-
-    def draw(results):
-        r = results[f"loss_study_{dataset}"]
-        a, alpha = r.arrays, r.scalars["alpha"]
-        fig, axes = new_figure(2, 1, width=6.4, height=3.4)
-        names = [SHORT[loss] for loss in LOSSES]
-        for ax, what, title in zip(axes, ("p_modes", "p_w1"), ("more modes", r"lower $W_1$"),
-                                   strict=True):  # fmt: skip
-            ax.imshow((a[what] < alpha).astype(float), cmap="Oranges", vmin=0, vmax=1.4)
-            ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
-            ax.set_yticks(range(len(names)), names, fontsize=7)
-            ax.set_xticks(np.arange(-0.5, len(names)), minor=True)
-            ax.set_yticks(np.arange(-0.5, len(names)), minor=True)
-            ax.grid(False)
-            ax.grid(which="minor", color="#cccccc", lw=0.5)
-            ax.tick_params(which="minor", length=0)
-            ax.set_title(f"row {title} than column", fontsize=9)
-        return fig
-
-    return draw
+def draw_tests(summary):
+    r"""Which orderings of two losses the one-sided test supports on one data set."""
+    a, alpha = summary.arrays, summary.scalars["alpha"]
+    fig, axes = new_figure(2, 1, width=6.4, height=3.4)
+    names = [SHORT[loss] for loss in LOSSES]
+    for ax, what, title in zip(axes, ("p_modes", "p_w1"), ("more modes", r"lower $W_1$"),
+                               strict=True):  # fmt: skip
+        ax.imshow((a[what] < alpha).astype(float), cmap="Oranges", vmin=0, vmax=1.4)
+        ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
+        ax.set_yticks(range(len(names)), names, fontsize=7)
+        ax.set_xticks(np.arange(-0.5, len(names)), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(names)), minor=True)
+        ax.grid(False)
+        ax.grid(which="minor", color="#cccccc", lw=0.5)
+        ax.tick_params(which="minor", length=0)
+        ax.set_title(f"row {title} than column", fontsize=9)
+    return fig
 
 
-for _dataset in DATASETS:
-    _summary = f"loss_study_{_dataset}"
-    figure(
-        f"which_loss_{_dataset}_distributions",
-        experiments=(_summary,),
-        caption=(
-            rf"Every seed of every loss on {TITLES[_dataset]} after {{{_summary}.steps:,}} "
-            rf"generator steps: one dot per member ({{{_summary}.members}} per loss), a bar at "
-            r"the median. Left: modes covered (a mode holds at least a quarter of its uniform "
-            rf"share of the {{{_summary}.samples:,}} samples). Right: the exact $W_1$ between the "
-            r"samples and as many real points (log scale); dotted: the same between two real "
-            r"samples."
-        ),
-        alt=f"Two strip plots for {TITLES[_dataset]}: for each of seven losses, one dot per seed "
-        "for the modes it covers and for its W1 to the data, with a bar at the median.",
-    )(draw_distributions(_dataset))
-    figure(
-        f"which_loss_{_dataset}_samples",
-        experiments=(_summary,),
-        format="png",
-        caption=(
-            rf"The median member of each loss (by $W_1$) on {TITLES[_dataset]}: its "
-            rf"{{{_summary}.samples:,}} samples over the mode centres (open circles)."
-        ),
-        alt=f"Seven scatter plots, one per loss, of generated points over the mode centres of "
-        f"{TITLES[_dataset]}.",
-    )(draw_samples(_dataset))
-    figure(
-        f"which_loss_{_dataset}_tests",
-        experiments=(_summary,),
-        caption=(
-            rf"Which orderings the seeds support on {TITLES[_dataset]}. A filled cell: the "
-            rf"one-sided Mann–Whitney test over the {{{_summary}.members}} seeds says the row's "
-            r"loss covers more modes (left) or reaches a lower $W_1$ (right) than the column's, "
-            rf"at $p$ < {{{_summary}.alpha}}. An empty cell: no such evidence at this budget."
-        ),
-        alt=f"Two grids of seven by seven cells for {TITLES[_dataset]}; a filled cell marks an "
-        "ordering of two losses that the one-sided test supports, an empty one a pair it does "
-        "not.",
-    )(draw_tests(_dataset))
+@figure(
+    "which_loss_ring_distributions",
+    experiments=("loss_study_ring",),
+    caption=(
+        r"Every seed of every loss on the ring after {loss_study_ring.steps:,} generator "
+        r"steps: one dot per member ({loss_study_ring.members} per loss), a bar at the median."
+        r" Left: modes covered (a mode holds at least a quarter of its uniform share of the "
+        r"{loss_study_ring.samples:,} samples). Right: the exact $W_1$ between the samples and"
+        r" as many real points (log scale); dotted: the same between two real samples."
+    ),
+    alt="Two strip plots for the ring: for each of seven losses, one dot per seed for the modes "
+    "it covers and for its W1 to the data, with a bar at the median.",
+)
+def draw_which_loss_ring_distributions(results):
+    return draw_distributions(results["loss_study_ring"])
+
+
+@figure(
+    "which_loss_ring_samples",
+    experiments=("loss_study_ring",),
+    format="png",
+    caption=(
+        r"The median member of each loss (by $W_1$) on the ring: its "
+        r"{loss_study_ring.samples:,} samples over the {loss_study_ring.modes_total} mode "
+        r"centres (open circles)."
+    ),
+    alt="Seven scatter plots, one per loss, of generated points over the mode centres of the ring.",
+)
+def draw_which_loss_ring_samples(results):
+    return draw_samples(results["loss_study_ring"], "ring")
+
+
+@figure(
+    "which_loss_ring_tests",
+    experiments=("loss_study_ring",),
+    caption=(
+        r"Which orderings the seeds support on the ring. A filled cell: the one-sided "
+        r"Mann–Whitney test over the {loss_study_ring.members} seeds says the row's loss "
+        r"covers more modes (left) or reaches a lower $W_1$ (right) than the column's, at $p$ "
+        r"< {loss_study_ring.alpha}. An empty cell: no such evidence at this budget."
+    ),
+    alt="Two grids of seven by seven cells for the ring; a filled cell marks an ordering of two "
+    "losses that the one-sided test supports, an empty one a pair it does not.",
+)
+def draw_which_loss_ring_tests(results):
+    return draw_tests(results["loss_study_ring"])
+
+
+@figure(
+    "which_loss_grid_distributions",
+    experiments=("loss_study_grid",),
+    caption=(
+        r"Every seed of every loss on the grid after {loss_study_grid.steps:,} generator "
+        r"steps: one dot per member ({loss_study_grid.members} per loss), a bar at the median."
+        r" Left: modes covered (a mode holds at least a quarter of its uniform share of the "
+        r"{loss_study_grid.samples:,} samples). Right: the exact $W_1$ between the samples and"
+        r" as many real points (log scale); dotted: the same between two real samples."
+    ),
+    alt="Two strip plots for the grid: for each of seven losses, one dot per seed for the modes "
+    "it covers and for its W1 to the data, with a bar at the median.",
+)
+def draw_which_loss_grid_distributions(results):
+    return draw_distributions(results["loss_study_grid"])
+
+
+@figure(
+    "which_loss_grid_samples",
+    experiments=("loss_study_grid",),
+    format="png",
+    caption=(
+        r"The median member of each loss (by $W_1$) on the grid: its "
+        r"{loss_study_grid.samples:,} samples over the {loss_study_grid.modes_total} mode "
+        r"centres (open circles)."
+    ),
+    alt="Seven scatter plots, one per loss, of generated points over the mode centres of the grid.",
+)
+def draw_which_loss_grid_samples(results):
+    return draw_samples(results["loss_study_grid"], "grid")
+
+
+@figure(
+    "which_loss_grid_tests",
+    experiments=("loss_study_grid",),
+    caption=(
+        r"Which orderings the seeds support on the grid. A filled cell: the one-sided "
+        r"Mann–Whitney test over the {loss_study_grid.members} seeds says the row's loss "
+        r"covers more modes (left) or reaches a lower $W_1$ (right) than the column's, at $p$ "
+        r"< {loss_study_grid.alpha}. An empty cell: no such evidence at this budget."
+    ),
+    alt="Two grids of seven by seven cells for the grid; a filled cell marks an ordering of two "
+    "losses that the one-sided test supports, an empty one a pair it does not.",
+)
+def draw_which_loss_grid_tests(results):
+    return draw_tests(results["loss_study_grid"])
