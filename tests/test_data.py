@@ -330,3 +330,24 @@ def cuda_generator_or_skip() -> torch.Generator:
 def test_bad_input_raises_an_error_naming_the_argument(call, error, name):
     with pytest.raises(error, match=rf"\b{name}\b"):
         call()
+
+
+@pytest.mark.parametrize(
+    ("centres", "sampler"),
+    [
+        (eight_gaussians_centres, eight_gaussians),
+        (twenty_five_gaussians_centres, twenty_five_gaussians),
+    ],
+)
+def test_the_cached_layout_cannot_be_changed_through_what_callers_get(centres, sampler):
+    """Writing into the centres or a sample a caller got changes neither the next ones.
+
+    The unscaled layout is computed once and shared by every call.
+    """
+    first = centres(dtype=torch.float64).clone()
+    before = sampler(50, generator=torch.Generator().manual_seed(3))
+    centres(dtype=torch.float64).add_(1.0)
+    centres().mul_(0.0)
+    sampler(50, generator=torch.Generator().manual_seed(3)).zero_()
+    assert torch.equal(centres(dtype=torch.float64), first)
+    assert torch.equal(sampler(50, generator=torch.Generator().manual_seed(3)), before)

@@ -50,9 +50,9 @@ class Case:
 
 
 CASES = (
-    Case("ring", "non-saturating", steps=400, quick_steps=100),
-    Case("ring", "wgan-gp", steps=100, quick_steps=25),
-    Case("digits", "non-saturating", steps=100, quick_steps=25),
+    Case("ring", "non-saturating", steps=200, quick_steps=100),
+    Case("ring", "wgan-gp", steps=50, quick_steps=25),
+    Case("digits", "non-saturating", steps=50, quick_steps=25),
 )
 r"""The ring MLP (n_critic 1 and WGAN-GP's 5 with the penalty) and the digits DCGAN."""
 
@@ -70,8 +70,12 @@ def hand_written_loop(
         raise ValueError("the hand-written loop supports Adam without weight clipping only")
     device = resolve_device(config.device)
     losses = get_loss(config.loss)
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=config.d_lr, betas=config.d_betas)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=config.g_lr, betas=config.g_betas)
+    opt_d = torch.optim.Adam(
+        discriminator.parameters(), lr=config.d_lr, betas=config.d_betas, foreach=True
+    )
+    opt_g = torch.optim.Adam(
+        generator.parameters(), lr=config.g_lr, betas=config.g_betas, foreach=True
+    )
     data_seed, noise_seed, _ = stream_seeds(config.seed)
     data_rng = torch.Generator().manual_seed(data_seed)
     noise = torch.Generator(device).manual_seed(noise_seed)
@@ -204,8 +208,8 @@ def format_row(row: dict) -> str:
 
 
 ENSEMBLE_CASES = (
-    Case("ring", "non-saturating", steps=300, quick_steps=20),
-    Case("ring", "wgan-gp", steps=60, quick_steps=5),
+    Case("ring", "non-saturating", steps=150, quick_steps=20),
+    Case("ring", "wgan-gp", steps=30, quick_steps=5),
 )
 r"""Seed ensembles on the ring: one loss with $n_\text{critic} = 1$, WGAN-GP with the penalty."""
 

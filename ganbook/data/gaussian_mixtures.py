@@ -9,6 +9,7 @@ samplers follow the contract of ``ganbook.data._sampling``: one CPU generator, f
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -35,14 +36,22 @@ TWENTY_FIVE_GAUSSIANS_STD: float = _GRID_NOISE / _GRID_DIVISOR
 r"""Standard deviation of each grid mode after scaling, 0.05 / 2.828 (about 0.01768)."""
 
 
+@functools.cache
 def _ring_centres() -> torch.Tensor:
-    r"""The 8 ring centres before scaling: radius 2, angles k·45°, float64, shape (8, 2)."""
+    r"""The 8 ring centres before scaling: radius 2, angles k·45°, float64, shape (8, 2).
+
+    Computed once (every batch of a run draws from them); callers only read it.
+    """
     angle = torch.arange(8, dtype=torch.float64) * (math.pi / 4)  # (8,)
     return _RING_RADIUS * torch.stack([angle.cos(), angle.sin()], dim=1)  # (8, 2)
 
 
+@functools.cache
 def _grid_centres() -> torch.Tensor:
-    r"""The 25 grid centres before scaling: (2i, 2j), i outer, float64, shape (25, 2)."""
+    r"""The 25 grid centres before scaling: (2i, 2j), i outer, float64, shape (25, 2).
+
+    Computed once; callers only read it.
+    """
     steps = torch.arange(-2, 3, dtype=torch.float64) * _GRID_SPACING  # (5,)
     return torch.cartesian_prod(steps, steps)  # (25, 2)
 

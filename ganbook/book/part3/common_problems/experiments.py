@@ -125,7 +125,7 @@ def collapse_settings(point) -> dict:
 @experiment_grid(
     "collapse_runs",
     axes={"remedy": COLLAPSE_REMEDIES},
-    params={**RING, **STRONG_D, "steps": 2000, "snapshot_every": 100, "samples": 1000},
+    params={**RING, **STRONG_D, "steps": 1000, "snapshot_every": 50, "samples": 1000},
     test={**RING_TEST, "steps": 40, "snapshot_every": 10, "samples": 200},
     full=RING_FULL,
     cell_params=collapse_settings,
@@ -352,6 +352,7 @@ def collapse_summary(grid, alpha: float) -> tuple[dict, dict]:
         scalars[f"collapse_{key}_effects"] = effect_sentence(scalars, f"collapse_{key}", members)
     first = grid[(COLLAPSE_REMEDIES[0],)]
     arrays["collapse_snapshot_steps"] = first.arrays["snapshot_steps"]
+    scalars["collapse_snapshot_every"] = int(np.diff(first.arrays["snapshot_steps"])[0])
     for name in ("members", "steps", "samples", "n_critic", "pack"):
         scalars[f"collapse_{name}"] = int(first.scalars[name])
     for name in ("d_lr", "g_lr", "w1_floor"):
