@@ -233,7 +233,7 @@ def _write_figures(figures: Iterable[RenderedFigure], out: Path) -> list[Path]:
 
 def _chapter(args: argparse.Namespace) -> int:
     from ganbook.book import get_chapter
-    from ganbook.site.markup import names_in
+    from ganbook.site.markup import cited_experiments, names_in
 
     chapter = get_chapter(args.slug)
     out = args.out or args.cache_dir / "chapters" / chapter.slug
@@ -243,7 +243,7 @@ def _chapter(args: argparse.Namespace) -> int:
     scope = chapter_scope(
         [chapter.slug],
         cited_figures=names_in(text, "figure"),
-        cited_experiments=names_in(text, "result"),
+        cited_experiments=cited_experiments(text),
     )
     built = build_all(
         profile=args.profile,

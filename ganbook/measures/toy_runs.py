@@ -43,13 +43,41 @@ __all__ = [
     "LOSS_KEYS",
     "Member",
     "ToyEnsemble",
+    "members_trained",
     "ring_loss_runs",
+    "sweeps_the_rate",
     "toy_config",
     "toy_ensemble",
     "toy_players",
 ]
 
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
+
+
+def sweeps_the_rate(params: Mapping[str, Any]) -> bool:
+    r"""Whether a cell with these parameters sweeps the learning rate: more than one scale.
+
+    ``params["lr_scales"]`` holds the multiples of the paper's rates to try, each on
+    ``params["tuning_members"]`` tuning seeds, before ``params["members"]`` seeds train at the
+    best one (the loss study's protocol).
+    """
+    return len(tuple(params["lr_scales"])) > 1
+
+
+def members_trained(params: Mapping[str, Any]) -> int:
+    r"""How many members a cell with these parameters trains, its sweep's tuning seeds included.
+
+    $m + m_t\,|\text{rates}|$ when it sweeps the rate, else $m$.
+
+    Examples
+    --------
+    >>> members_trained({"members": 20, "tuning_members": 5, "lr_scales": (0.5, 1.0, 2.0)})
+    35
+    >>> members_trained({"members": 5, "tuning_members": 5, "lr_scales": (1.0,)})
+    5
+    """
+    tuning = params["tuning_members"] * len(tuple(params["lr_scales"]))
+    return int(params["members"]) + (tuning if sweeps_the_rate(params) else 0)
 
 
 class Member(Protocol):

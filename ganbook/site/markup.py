@@ -1,10 +1,14 @@
-r"""The three Markdown directives that put computed content into pages, and their checks.
+r"""The four Markdown directives that put computed content into pages, and their checks.
 
 ``{{ figure NAME }}``
     inserts the registered figure ``NAME`` with its caption and provenance;
 ``{{ result EXPERIMENT.KEY [FORMAT] }}``
     inserts the scalar ``KEY`` of experiment ``EXPERIMENT``, formatted with the Python format
     spec ``FORMAT`` (default ``.3g``);
+``{{ table EXPERIMENT.KEY }}``
+    inserts the scalar ``KEY``, a Markdown table that the experiment wrote (a header row, its
+    separator, one row per line), as the rows of a table; the directive stands alone on its
+    line, where a table can start;
 ``{{ claim EXPERIMENT.NAME }}``
     marks the sentence before it as the one the claim ``EXPERIMENT.NAME`` checks: a small link
     to its row in the claims ledger, which links back here.
@@ -21,12 +25,13 @@ finds the places where HTML cannot go and a directive would be published wrong:
   blank line. A backslash escapes a ``$``;
 - the attributes of an HTML tag (``<abbr title="{{ result … }}">``), which the HTML would break.
 
-A directive word there (``figure``, ``result``, ``claim``, in any case or misspelt close to one,
-such as ``Result`` or ``results``) is a `MarkupError`; other ``{{`` text there, such as TeX's
-``{{a}}`` or BibTeX's ``{{The authors}}`` in a code block, is left alone. In prose, any ``{{ word``
-is a directive: a word other than the three (``{{ Result … }}``, ``{{ results … }}``, any
-``{{ name … }}``) or a directive without its closing ``}}`` is an error too, so a typo fails the
-build instead of showing raw braces. Every error names the page and the 1-based line.
+A directive word there (``figure``, ``result``, ``table``, ``claim``, in any case or misspelt
+close to one, such as ``Result`` or ``results``) is a `MarkupError`; other ``{{`` text there,
+such as TeX's ``{{a}}`` or BibTeX's ``{{The authors}}`` in a code block, is left alone. In prose,
+any ``{{ word`` is a directive: a word other than the four (``{{ Result … }}``,
+``{{ results … }}``, any ``{{ name … }}``) or a directive without its closing ``}}`` is an error
+too, so a typo fails the build instead of showing raw braces. Every error names the page and the
+1-based line.
 
 A backslash before the braces (``\{{ result ... }}``) writes the directive literally, anywhere
 (in code blocks too), for pages that document it.
@@ -41,12 +46,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-KINDS = ("figure", "result", "claim")
+KINDS = ("figure", "result", "table", "claim")
 
-DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result|claim)\b(?P<body>[^{}]*)\}\}")
+DIRECTIVE = re.compile(r"(?<!\\)\{\{\s*(figure|result|table|claim)\b(?P<body>[^{}]*)\}\}")
 CLAIM_BODY = re.compile(r"^\s*(?P<id>[\w-]+\.[\w-]+)\s*$")
 RESULT_BODY = re.compile(r"^\s*(?P<exp>[\w-]+)\.(?P<key>[\w-]+)(?:\s+(?P<fmt>[^\s}]+))?\s*$")
 FIGURE_BODY = re.compile(r"^\s*(?P<name>[\w-]+)\s*$")
+TABLE_BODY = re.compile(r"^\s*(?P<exp>[\w-]+)\.(?P<key>[\w-]+)\s*$")
 
 # ``{{ word``, escaped or not: every place that may be a directive.
 OPENING = re.compile(r"(?P<escape>\\)?\{\{\s*(?P<word>[A-Za-z_][\w-]*)")
@@ -109,6 +115,37 @@ def result_html(experiment: str, key: str, text: str) -> str:
     """The ``<span class="gb-result">`` wrapping a quoted number."""
     title = html.escape(f"{experiment} · {key}", quote=True)
     return f'<span class="gb-result" title="{title}">{html.escape(text)}</span>'
+
+
+TABLE_SEPARATOR = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+$")
+r"""The second row of a Markdown table: ``| --- | :---: |``, one cell per column."""
+
+
+def table_markdown(value: object) -> str:
+    r"""A scalar holding a Markdown table, checked and HTML-escaped, as a table directive shows it.
+
+    The table is a header row, its separator row and at least one body row, each a line that
+    starts and ends with ``|``, every row with the header's number of cells; anything else is
+    a ``ValueError`` that says what is wrong. Each line's text is HTML-escaped, as a result is.
+
+    Examples
+    --------
+    >>> table_markdown("| a | b |\n| --- | --- |\n| 1 < 2 | 3 |")
+    '| a | b |\n| --- | --- |\n| 1 &lt; 2 | 3 |'
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"a table directive needs a Markdown table, got {type(value).__name__}")
+    lines = value.strip("\n").split("\n")
+    if len(lines) < 3 or not TABLE_SEPARATOR.match(lines[1].strip()):
+        raise ValueError("not a Markdown table: it needs a header row, a separator, and a row")
+    columns = lines[0].strip().count("|")
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not (line.startswith("|") and line.endswith("|")) or line.count("|") != columns:
+            raise ValueError(
+                f"row {number} of the table is not a row of {columns - 1} cells: {line[:60]!r}"
+            )
+    return "\n".join(html.escape(line.strip(), quote=False) for line in lines)
 
 
 def looks_like_directive(word: str) -> bool:
@@ -229,6 +266,7 @@ def expand(
     result: Callable[[str, str, str | None], str],
     where: str,
     claim: Callable[[str], str] | None = None,
+    table: Callable[[str, str], str] | None = None,
     first_line: int = 1,
 ) -> str:
     """Replace every directive in ``markdown``; raise :class:`MarkupError` naming page and line.
@@ -287,11 +325,17 @@ def expand(
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise fail(
                 opening.start(),
-                f"unknown directive {shown!r}: the directives are figure, result and claim"
+                f"unknown directive {shown!r}: the directives are figure, result, table and claim"
                 f"{hint} (write \\{{{{ to show braces literally)",
             )
+        if word == "table" and not _alone_on_its_line(markdown, opening.start(), end):
+            raise fail(
+                opening.start(),
+                f"{shown!r} shares its line with other text: a table directive stands alone on "
+                "its line, with a blank line before it",
+            )
         try:
-            replaced = _replace(word, closing["body"], text, figure, result, claim)
+            replaced = _replace(word, closing["body"], text, figure, result, claim, table)
         except Exception as error:
             message = error.args[0] if len(error.args) == 1 else str(error)
             if not isinstance(error, (KeyError, ValueError)):
@@ -312,8 +356,14 @@ def _replace(
     figure: Callable[[str], str],
     result: Callable[[str, str, str | None], str],
     claim: Callable[[str], str] | None,
+    table: Callable[[str, str], str] | None = None,
 ) -> str:
     """What the directive ``text`` (of ``kind``, with ``body``) expands to."""
+    if kind == "table":
+        parsed = TABLE_BODY.match(body)
+        if not parsed or table is None:
+            raise MarkupError(f"malformed directive {text!r}")
+        return table(parsed["exp"], parsed["key"])
     if kind == "claim":
         parsed = CLAIM_BODY.match(body)
         if not parsed or claim is None:
@@ -333,7 +383,8 @@ def _replace(
 def names_in(markdown: str, kind: str) -> list[str]:
     """What the well-formed directives of ``kind`` in ``markdown`` name, in order.
 
-    ``figure`` gives figure names, ``result`` experiment names, ``claim`` claim ids; malformed
+    ``figure`` gives figure names, ``result`` and ``table`` experiment names, ``claim`` claim
+    ids; malformed
     directives are skipped (`expand` reports them).
 
     Examples
@@ -344,6 +395,7 @@ def names_in(markdown: str, kind: str) -> list[str]:
     body, group = {
         "figure": (FIGURE_BODY, "name"),
         "result": (RESULT_BODY, "exp"),
+        "table": (TABLE_BODY, "exp"),
         "claim": (CLAIM_BODY, "id"),
     }[kind]
     names = []
@@ -353,6 +405,26 @@ def names_in(markdown: str, kind: str) -> list[str]:
             if parsed:
                 names.append(parsed[group])
     return names
+
+
+def cited_experiments(markdown: str) -> list[str]:
+    r"""The experiments whose scalars ``markdown`` quotes, by result or table directives.
+
+    Examples
+    --------
+    >>> cited_experiments("{{ result a.x }}\n\n{{ table b.rows }}")
+    ['a', 'b']
+    """
+    return names_in(markdown, "result") + names_in(markdown, "table")
+
+
+def _alone_on_its_line(markdown: str, start: int, end: int) -> bool:
+    """Whether ``markdown[start:end]`` is all of its line but for spaces (a quote's ``>`` too)."""
+    line_start = markdown.rfind("\n", 0, start) + 1
+    line_end = markdown.find("\n", end)
+    before = markdown[line_start:start].replace(">", "")
+    after = markdown[end : len(markdown) if line_end < 0 else line_end]
+    return not before.strip() and not after.strip()
 
 
 def claim_ids_in(markdown: str) -> list[str]:

@@ -59,11 +59,13 @@ from ganbook.figures.captions import format_value
 from ganbook.site.ledger import LEDGER_URI, ledger_markdown
 from ganbook.site.markup import (
     MarkupError,
+    cited_experiments,
     claim_anchor,
     claim_ids_in,
     expand,
     names_in,
     result_html,
+    table_markdown,
 )
 from ganbook.site.mathjax import add_mathjax_files
 from ganbook.site.notebooks import (
@@ -331,8 +333,8 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             page = Path(config.docs_dir) / f"{get_chapter(slug).page}.md"
             if page.is_file():
                 text = page.read_text(encoding="utf-8")
-                for kind, names in cited.items():
-                    names.update(names_in(text, kind))
+                cited["figure"].update(names_in(text, "figure"))
+                cited["result"].update(cited_experiments(text))
         return {kind: tuple(sorted(names)) for kind, names in cited.items()}
 
     def _build(self, cited: dict[str, tuple[str, ...]]) -> SiteSnapshot:
@@ -429,6 +431,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
                 result=self._result_html,
                 where=page.file.src_uri,
                 claim=lambda claim_id: self._claim_html(claim_id, page),
+                table=self._table_markdown,
                 first_line=_first_line(page, markdown),
             )
         except MarkupError as error:
@@ -447,21 +450,37 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         """Drop the page's scripts that would load code from another host, or have no source."""
         return strip_remote_scripts(output)
 
-    def _result_html(self, experiment: str, key: str, spec: str | None) -> str:
+    def _not_built_html(self, experiment: str, key: str) -> str:
+        title = html.escape(
+            f"{experiment} · {key}: not computed in this preview ({self.preview})", quote=True
+        )
+        text = "[not built in this preview]"
+        return f'<span class="gb-result gb-not-built" title="{title}">{text}</span>'
+
+    def _scalar(self, experiment: str, key: str):
+        """The scalar ``key`` of ``experiment`` in this build, None if a preview skipped it."""
         scalars = self.snapshot.scalars.get(experiment)
         if scalars is None and experiment in self.snapshot.known_experiments:
-            title = html.escape(
-                f"{experiment} · {key}: not computed in this preview ({self.preview})", quote=True
-            )
-            text = "[not built in this preview]"
-            return f'<span class="gb-result gb-not-built" title="{title}">{text}</span>'
+            return None
         if scalars is None:
             known = ", ".join(self.snapshot.known_experiments)
             raise KeyError(f"unknown experiment {experiment!r} in a result; known: {known}")
         if key not in scalars:
             known = ", ".join(sorted(scalars)) or "none"
             raise KeyError(f"no scalar {key!r}; this result has: {known}")
-        return result_html(experiment, key, format_value(scalars[key], spec))
+        return scalars[key]
+
+    def _result_html(self, experiment: str, key: str, spec: str | None) -> str:
+        value = self._scalar(experiment, key)
+        if value is None:
+            return self._not_built_html(experiment, key)
+        return result_html(experiment, key, format_value(value, spec))
+
+    def _table_markdown(self, experiment: str, key: str) -> str:
+        value = self._scalar(experiment, key)
+        if value is None:
+            return self._not_built_html(experiment, key)
+        return table_markdown(value)
 
     def _claim_html(self, claim_id: str, page) -> str:
         if claim_id not in self.claims:

@@ -34,12 +34,14 @@ from ganbook.book.part3.which_loss.experiments import (
     registry_loss,
     sampler,
     scaled_rates,
+    scales_text,
     supported_orderings,
-    sweeps,
     tuning_context,
 )
 from ganbook.engine.context import RunContext
 from ganbook.engine.registry import expanded_needs, get_experiment
+from ganbook.measures.toy_runs import members_trained, sweeps_the_rate
+from ganbook.site.markup import table_markdown
 from ganbook.training import TrainConfig
 
 
@@ -156,6 +158,7 @@ def test_the_printed_table_has_a_row_per_loss_with_the_summarys_numbers(results,
     import markdown
 
     s = results[f"loss_study_{dataset}"].scalars
+    assert table_markdown(s["table"]) == s["table"]  # a table the page's directive accepts
     html = markdown.markdown(s["table"], extensions=["tables"])
     rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.DOTALL)
     assert len(rows) == 1 + len(LOSSES)  # the head and a row per loss
@@ -223,8 +226,17 @@ def test_the_rate_text_names_the_scale_or_that_there_was_no_sweep():
     assert rate_text(2.0, swept=True) == "×2"
     assert rate_text(0.5, swept=True) == "×0.5"
     assert rate_text(1.0, swept=False) == "the paper's"
-    assert sweeps({"lr_scales": (0.5, 1.0)})
-    assert not sweeps({"lr_scales": (1.0,)})
+    assert sweeps_the_rate({"lr_scales": (0.5, 1.0)})
+    assert not sweeps_the_rate({"lr_scales": (1.0,)})
+    assert scales_text((0.5, 1.0, 2.0)) == "×0.5, ×1, ×2"
+    assert scales_text(np.array([1.0])) == "×1"
+
+
+def test_a_full_cell_trains_its_members_and_every_rates_tuning_members():
+    full = get_experiment(cells_of("ring")[0]).params_for("full")
+    expected = full["members"] + full["tuning_members"] * len(full["lr_scales"])
+    assert members_trained(full) == expected == 35
+    assert members_trained({**full, "lr_scales": (1.0,)}) == full["members"]
 
 
 def test_the_pages_full_settings_are_the_full_profiles_parameters():

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 PAGE = "part-2/wgan-gp.md"
 HEAD = "# WGAN-GP\n\nSome prose before the snippet.\n\n"  # the snippet starts on line 5
 LINE = 5
+ROWS = "| loss | W₁ |\n| --- | ---: |\n| hinge | 0.285 |\n| a < b | 1 |"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def plugin(tmp_path) -> GanbookPlugin:
         profile="test",
         chapters=(),
         figures={"wgan_gp_w1": view},
-        scalars={"wgan_gp": {"w1_final": 0.285, "batch_size": 64}},
+        scalars={"wgan_gp": {"w1_final": 0.285, "batch_size": 64, "rows": ROWS}},
         seed_offsets=(0,),
         claims=(ClaimRecord("wgan_gp.holds", "wgan_gp", "A statement."),),
         outcomes={},
@@ -81,7 +82,9 @@ def test_an_unknown_experiment_is_named(plugin):
 
 @pytest.mark.case("5.02")
 def test_an_unknown_scalar_is_named_with_the_known_ones(plugin):
-    page_error(plugin, "{{ result wgan_gp.nope }}", "no scalar 'nope'", "batch_size, w1_final")
+    page_error(
+        plugin, "{{ result wgan_gp.nope }}", "no scalar 'nope'", "batch_size, rows, w1_final"
+    )
 
 
 @pytest.mark.case("5.03")
@@ -197,7 +200,8 @@ def test_an_escaped_directive_in_code_and_other_braces_in_code_stay_literal(plug
         ("{{ RESULT wgan_gp.w1_final }}", "did you mean 'result'?"),
         ("{{ figures wgan_gp_w1 }}", "did you mean 'figure'?"),
         ("{{claims wgan_gp.holds}}", "did you mean 'claim'?"),
-        ("{{ number wgan_gp.w1_final }}", "figure, result and claim"),
+        ("{{ number wgan_gp.w1_final }}", "figure, result, table and claim"),
+        ("{{ tables wgan_gp.rows }}", "did you mean 'table'?"),
     ],
 )
 def test_a_misspelt_directive_fails_the_build(plugin, directive, hint):
@@ -295,6 +299,7 @@ def test_every_page_of_the_book_passes_the_checks():
             figure=lambda _name: "<figure></figure>",
             result=lambda _e, _k, _f: "<span>1</span>",
             claim=lambda _c: "<a></a>",
+            table=lambda _e, _k: "| a |\n| --- |\n| 1 |",
             where=str(page.relative_to(REPO)),
         )
 
@@ -330,3 +335,44 @@ def test_the_math_found_is_the_math_arithmatex_finds_on_every_page():
         code = sum(region.kind in ("code", "code span") for region in found)
         assert math == converted.count('class="arithmatex"'), page
         assert code == converted.count("<code"), page
+
+
+def test_a_table_directive_puts_the_experiments_table_into_the_page(plugin):
+    page = render(plugin, "Before.\n\n{{ table wgan_gp.rows }}\n\nAfter.\n")
+    assert "| hinge | 0.285 |\n| a &lt; b | 1 |" in page  # escaped as a result is
+    html = python_markdown.markdown(page, extensions=["tables"])
+    assert re.findall(r"<td[^>]*>(.*?)</td>", html) == ["hinge", "0.285", "a &lt; b", "1"]
+
+
+@pytest.mark.parametrize(
+    "snippet", ["Rows: {{ table wgan_gp.rows }}", "{{ table wgan_gp.rows }} x"]
+)
+def test_a_table_directive_that_shares_its_line_fails_the_build(plugin, snippet):
+    page_error(plugin, snippet, "stands alone on its line")
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("w1_final", ("needs a Markdown table, got float",)),
+        ("nope", ("no scalar 'nope'", "rows")),
+    ],
+)
+def test_a_table_directive_of_a_scalar_that_is_no_table_fails_the_build(plugin, key, words):
+    page_error(plugin, f"{{{{ table wgan_gp.{key} }}}}", *words)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("| a | b |\n| 1 | 2 |", "a header row, a separator, and a row"),
+        ("| a | b |\n| --- | --- |", "a header row, a separator, and a row"),
+        ("| a | b |\n| --- | --- |\n| 1 | 2 | 3 |", "row 3 of the table is not a row of 2 cells"),
+        ("| a | b |\n| --- | --- |\n1 | 2", "row 3 of the table"),
+    ],
+)
+def test_a_malformed_table_is_refused_with_what_is_wrong(text, why):
+    from ganbook.site.markup import table_markdown
+
+    with pytest.raises(ValueError, match=re.escape(why)):
+        table_markdown(text)

@@ -47,7 +47,7 @@ from ganbook.engine.registry import (
 from ganbook.engine.result import ExperimentResult
 from ganbook.measures.samples import COVERAGE_RADIUS, real_w1_floor, sample_w1
 from ganbook.measures.summaries import median_member, one_sided_p, spread
-from ganbook.measures.toy_runs import toy_ensemble
+from ganbook.measures.toy_runs import sweeps_the_rate, toy_ensemble
 from ganbook.training import TrainConfig
 
 LOSSES = (
@@ -151,11 +151,6 @@ def scaled_rates(loss: str, scale: float) -> dict[str, float]:
     return {"d_lr": paper.d_lr * scale, "g_lr": paper.g_lr * scale}
 
 
-def sweeps(params) -> bool:
-    r"""Whether a cell with these parameters sweeps the rate: more than one scale to try."""
-    return len(tuple(params["lr_scales"])) > 1
-
-
 def drawer(dataset: str):
     r"""The data set's sampler as the trainers call it: ``(count, generator) -> (count, 2)``."""
     data, _, _ = sampler(dataset)
@@ -207,7 +202,7 @@ def choose_rate(loss, extra, params, context, dataset, real) -> tuple[float, np.
     Returns the scale and the tuning $W_1$ (scales × tuning members).
     """
     scales = tuple(params["lr_scales"])
-    if not sweeps(params):
+    if not sweeps_the_rate(params):
         return float(scales[0]), np.zeros((1, 0))
     tuning = tuning_context(context)
     few = {**params, "members": params["tuning_members"]}
@@ -263,7 +258,7 @@ def loss_study(params, context: RunContext) -> ExperimentResult:
             "batch_size": params["batch_size"],
             "optimiser": optimiser_text(ensemble.configs[0]),
             "lr_scale": scale,
-            "swept": sweeps(params),
+            "swept": sweeps_the_rate(params),
         },
     )
 
@@ -330,8 +325,13 @@ def full_settings() -> dict[str, object]:
     return {
         "full_members": int(full["members"]),
         "full_tuning_members": int(full["tuning_members"]),
-        "full_lr_scales": ", ".join(f"×{scale:g}" for scale in full["lr_scales"]),
+        "full_lr_scales": scales_text(full["lr_scales"]),
     }
+
+
+def scales_text(scales) -> str:
+    r"""Multiples of the paper's rates as the page lists them: "×0.5, ×1, ×2"."""
+    return ", ".join(f"×{float(scale):g}" for scale in scales)
 
 
 def pairwise_p(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
@@ -354,8 +354,8 @@ TABLE_HEAD = (
 def study_table(scalars) -> str:
     r"""One data set's table of the study as Markdown: a row per loss, from a summary's scalars.
 
-    ``ganbook run loss_study_ring`` prints it, so a run at any profile can be read as the page
-    reads the published one.
+    The page shows it (``{{ table loss_study_ring.table }}``) and ``ganbook run
+    loss_study_ring`` prints it, so a run at any profile reads as the published page does.
     """
     s = scalars
     rows = [
@@ -402,7 +402,7 @@ def summarise_dataset(params, context: RunContext) -> ExperimentResult:
         **{key: int(first.scalars[key]) for key in ("members", "steps", "samples", "hidden")},
         "batch_size": int(first.scalars["batch_size"]),
         "swept": bool(first.scalars["swept"]),
-        "lr_scales": ", ".join(f"×{scale:g}" for scale in first.arrays["lr_scales"]),
+        "lr_scales": scales_text(first.arrays["lr_scales"]),
         **full_settings(),
         "modes_total": int(first.scalars["n_modes"]),
         "w1_floor": float(first.scalars["w1_floor"]),

@@ -11,6 +11,7 @@ import platform
 from ganbook.apps.benchmark import CASES, run_benchmark, run_ensemble_benchmark
 from ganbook.engine.registry import RunContext, experiment, get_experiment, get_grid
 from ganbook.engine.result import ExperimentResult
+from ganbook.measures.toy_runs import members_trained
 
 
 def case_key(case_name: str) -> str:
@@ -94,10 +95,7 @@ def loss_study_costs(_params, context: RunContext) -> ExperimentResult:
     cheapest = min(seconds, key=seconds.get)
     members = members.pop()
     full = get_experiment(get_grid("loss_study").cells[0]).params_for("full")  # via the registry
-    swept = len(full["lr_scales"]) > 1
-    full_members = full["members"] + (
-        full["tuning_members"] * len(full["lr_scales"]) if swept else 0
-    )
+    full_members = members_trained(full)
     ratio = full_members / members
     return ExperimentResult(
         scalars={
