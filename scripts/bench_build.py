@@ -87,7 +87,7 @@ def baseline_project(workdir: Path) -> Path:
     """Write the baseline's pages and ``mkdocs.yml`` under ``workdir``; return the config file."""
     from ganbook.site.ledger import LEDGER_URI
     from ganbook.site.markup import expand
-    from ganbook.site.mathjax import mathjax_files
+    from ganbook.site.vendored import VENDORED
 
     docs = workdir / "docs"
     shutil.copytree(ROOT / "docs", docs)
@@ -98,11 +98,12 @@ def baseline_project(workdir: Path) -> Path:
             figure=lambda *_: "",
             result=lambda *_: "0",
             claim=lambda *_: "",
+            table=lambda *_: "| a |\n| --- |\n| 0 |",
             where=str(page),
         )
         page.write_text(stripped, encoding="utf-8")
     (docs / LEDGER_URI).write_text("# Claims ledger\n\nA stub of the generated page.\n")
-    for uri, path in mathjax_files(ROOT):
+    for uri, path in (pair for library in VENDORED for pair in library.files(ROOT)):
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, docs / uri)
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as stream:

@@ -1,7 +1,8 @@
 r"""No latent outside requests: the shipped pages and scripts cannot load code from another host.
 
-The site serves everything it uses itself (MathJax included, `ganbook.site.mathjax`), but some
-of the code it ships carries loaders for a CDN that would fire only in rare conditions:
+The site serves everything it uses itself (MathJax and TensorFlow.js included, see
+`ganbook.site.vendored`), but some of the code it ships carries loaders for a CDN that would fire
+only in rare conditions:
 
 - mkdocs-jupyter's notebook pages hold an inline ``<script type="module">`` that would
   ``import()`` Mermaid and its ELK layout from ``cdnjs.cloudflare.com`` if the page had a

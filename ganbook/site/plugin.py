@@ -67,7 +67,6 @@ from ganbook.site.markup import (
     result_html,
     table_markdown,
 )
-from ganbook.site.mathjax import add_mathjax_files
 from ganbook.site.notebooks import (
     key_notebook_cache_on_package,
     package_fingerprint,
@@ -87,6 +86,7 @@ from ganbook.site.snapshot import (
     snapshot_key,
 )
 from ganbook.site.snippets import annotate_snippets
+from ganbook.site.vendored import add_vendored_files
 
 log = logging.getLogger("mkdocs.plugins.ganbook")
 SCRIPT_SUFFIXES = (".js", ".mjs")
@@ -285,7 +285,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
 
     @reported(lambda arguments: f"preparing the site's files (cache {arguments['self'].cache_dir})")
     def on_files(self, files: Files, config) -> Files:
-        """Read the snapshot of this build, or build it; add figures, MathJax and the ledger.
+        """Read the snapshot of this build, or build it; add figures, MathJax, TF.js and the ledger.
 
         Last, every script the build ships is made unable to load code from a CDN
         (`ganbook.site.offline`), and the source maps are left out.
@@ -317,7 +317,7 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
         self.claims = {item.id: item for item in snapshot.claims}
         for view in snapshot.figures.values():
             files.append(File.generated(config, f"figures/{view.filename}", abs_src_path=view.path))
-        add_mathjax_files(files, config, self.project_root)
+        add_vendored_files(files, config, self.project_root)
         files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
         offline_scripts(files)
         return files

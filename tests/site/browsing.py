@@ -16,6 +16,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -112,3 +113,49 @@ def site_pages(built_site) -> list[str]:
         if not relative.startswith(("assets", "figures", "search")):
             pages.append("" if relative == "." else relative + "/")
     return pages
+
+
+class SiteFromDirectory:
+    """A browser whose pages get every request under ``url`` answered from ``site_dir``."""
+
+    def __init__(self, browser, site_dir: Path, url: str):
+        self.browser, self.site_dir, self.url = browser, site_dir, url
+
+    def new_page(self):
+        page = self.browser.new_page()
+        answer_from_directory(page, self.url, self.site_dir)
+        return page
+
+
+class PageWatcher:
+    """Collects console errors, page errors and every request's host for one browser page."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_host = urlparse(base_url).netloc
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("request", self._request)
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _request(self, request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != self.base_host:
+            self.foreign.append(request.url)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def assert_clean(self, where: str):
+        assert self.errors == [], f"{where}: {self.errors}"
+        assert self.foreign == [], f"{where}: requests to other hosts {self.foreign}"
+        assert self.failed == [], f"{where}: failed requests {self.failed}"
