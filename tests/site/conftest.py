@@ -13,10 +13,12 @@ import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browsing import SiteFromDirectory, launch_chromium, serve_directory
 
 from helpers import locked, shared_tmp_dir
 
@@ -95,3 +97,28 @@ def built_site(tmp_path_factory) -> BuiltSite:
     outcome = json.loads(record.read_text(encoding="utf-8"))
     assert outcome["rc"] == 0, outcome["log"]
     return BuiltSite(base / "site", base / "cache", outcome["log"], outcome["port"])
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site) -> Iterator[str]:
+    """Where the site is served: its published URL (answered from the directory) or a local port.
+
+    The local server takes any free port, so that test files running side by side in two
+    workers never compete for one: only a test that follows instant navigation needs the port
+    the site was built for (test_browser's own ``server``).
+    """
+    if built_site.published_url:
+        yield built_site.published_url
+        return
+    with serve_directory(built_site.site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def site_browser(built_site):
+    """Headless Chromium; for the published build, one that answers its URL from the directory."""
+    with launch_chromium() as chromium:
+        if built_site.published_url:
+            yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
+        else:
+            yield chromium

@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from browsing import (
     PageWatcher,
-    SiteFromDirectory,
-    launch_chromium,
     serve_directory,
     site_pages,
     wait_for_typesetting,
@@ -39,12 +37,8 @@ def server(built_site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(built_site):
-    with launch_chromium() as chromium:
-        if built_site.published_url:
-            yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
-        else:
-            yield chromium
+def browser(site_browser):
+    return site_browser
 
 
 # URL strings that may stay in the shipped scripts, since none of them loads code: XML

@@ -9,12 +9,10 @@ buttons, keys, the address that holds the set-up, and a phone-sized screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import torch
-from browsing import PageWatcher, SiteFromDirectory, launch_chromium, serve_directory
+from browsing import PageWatcher
 from scipy.stats import wasserstein_distance
 
 from ganbook.losses import get_loss, loss_names
@@ -24,21 +22,13 @@ LOSSES = ("minimax", "non-saturating", "least-squares", "wasserstein", "wgan-gp"
 
 
 @pytest.fixture(scope="module")
-def server(built_site) -> Iterator[str]:
-    if built_site.published_url:
-        yield built_site.published_url
-        return
-    with serve_directory(built_site.site_dir, built_site.port) as url:
-        yield url
+def server(base_url) -> str:
+    return base_url
 
 
 @pytest.fixture(scope="module")
-def browser(built_site):
-    with launch_chromium() as chromium:
-        if built_site.published_url:
-            yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
-        else:
-            yield chromium
+def browser(site_browser):
+    return site_browser
 
 
 def open_lab(browser, server, query: str = "", width: int = 1280):

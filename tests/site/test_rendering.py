@@ -17,14 +17,12 @@ which the theme's own markup causes and the project cannot change.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browsing import (
     answer_from_directory,
     launch_chromium,
-    serve_directory,
     site_pages,
     wait_for_typesetting,
 )
@@ -49,20 +47,6 @@ MATERIAL_CAUSED: dict[tuple[str, str], str] = {
         "name, written by the theme's bundle"
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site) -> Iterator[str]:
-    """Where the site is served: its published URL (answered from the directory) or a local port.
-
-    The local server takes any free port: this test does not follow instant navigation, so the
-    port need not be the one the site was built for (which test_browser's server may hold).
-    """
-    if built_site.published_url:
-        yield built_site.published_url
-        return
-    with serve_directory(built_site.site_dir) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

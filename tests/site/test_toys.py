@@ -10,12 +10,11 @@ would: buttons, a narrow screen, no errors, nothing fetched from another host.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import numpy as np
 import pytest
-from browsing import PageWatcher, SiteFromDirectory, launch_chromium, serve_directory
+from browsing import PageWatcher
 
 from ganbook.book.part1.saturation.experiments import generator_gradients_at_fixed_optimum
 from ganbook.theory.dirac import dirac_jacobian, dirac_vector_field, simulate_dirac
@@ -29,21 +28,13 @@ FINE_GRID = {"z_span": 12.0, "z_points": 40_001}  # the Python's quadrature, mad
 
 
 @pytest.fixture(scope="module")
-def server(built_site) -> Iterator[str]:
-    if built_site.published_url:
-        yield built_site.published_url
-        return
-    with serve_directory(built_site.site_dir, built_site.port) as url:
-        yield url
+def server(base_url) -> str:
+    return base_url
 
 
 @pytest.fixture(scope="module")
-def browser(built_site):
-    with launch_chromium() as chromium:
-        if built_site.published_url:
-            yield SiteFromDirectory(chromium, built_site.site_dir, built_site.published_url)
-        else:
-            yield chromium
+def browser(site_browser):
+    return site_browser
 
 
 def open_page(browser, server, relative: str, width: int = 1280):
