@@ -121,8 +121,8 @@ class SiteFromDirectory:
     def __init__(self, browser, site_dir: Path, url: str):
         self.browser, self.site_dir, self.url = browser, site_dir, url
 
-    def new_page(self):
-        page = self.browser.new_page()
+    def new_page(self, **options):
+        page = self.browser.new_page(**options)
         answer_from_directory(page, self.url, self.site_dir)
         return page
 
