@@ -100,12 +100,12 @@ def built_site(tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture(scope="module")
-def base_url(built_site) -> Iterator[str]:
+def server(built_site) -> Iterator[str]:
     """Where the site is served: its published URL (answered from the directory) or a local port.
 
     The local server takes any free port, so that test files running side by side in two
     workers never compete for one: only a test that follows instant navigation needs the port
-    the site was built for (test_browser's own ``server``).
+    the site was built for, and test_browser overrides this fixture with a server on that port.
     """
     if built_site.published_url:
         yield built_site.published_url
@@ -115,7 +115,7 @@ def base_url(built_site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def site_browser(built_site):
+def browser(built_site):
     """Headless Chromium; for the published build, one that answers its URL from the directory."""
     with launch_chromium() as chromium:
         if built_site.published_url:

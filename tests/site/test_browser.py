@@ -36,11 +36,6 @@ def server(built_site) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(site_browser):
-    return site_browser
-
-
 # URL strings that may stay in the shipped scripts, since none of them loads code: XML
 # namespaces, MathJax's link to its home page (its "About" dialog), and the repository facts
 # that Material's bundle asks GitHub or GitLab for, only when mkdocs.yml sets a ``repo_url``.

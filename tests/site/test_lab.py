@@ -21,16 +21,6 @@ LAB = "lab/"
 LOSSES = ("minimax", "non-saturating", "least-squares", "wasserstein", "wgan-gp", "hinge")
 
 
-@pytest.fixture(scope="module")
-def server(base_url) -> str:
-    return base_url
-
-
-@pytest.fixture(scope="module")
-def browser(site_browser):
-    return site_browser
-
-
 def open_lab(browser, server, query: str = "", width: int = 1280):
     """The lab's page, loaded and mounted, with a watcher of its errors and requests."""
     page = browser.new_page(viewport={"width": width, "height": 900})

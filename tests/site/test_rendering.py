@@ -55,14 +55,14 @@ def chromium():
         yield browser
 
 
-def open_page(chromium, built_site, base_url: str, width: int, height: int, dark: bool = False):
+def open_page(chromium, built_site, server: str, width: int, height: int, dark: bool = False):
     """A page of ``width`` x ``height`` CSS pixels, in the dark scheme if ``dark``."""
     page = chromium.new_page(
         viewport={"width": width, "height": height},
         color_scheme="dark" if dark else "light",
     )
     if built_site.published_url:
-        answer_from_directory(page, base_url, built_site.site_dir)
+        answer_from_directory(page, server, built_site.site_dir)
     return page
 
 
@@ -185,7 +185,7 @@ def layout_failures(page, where: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def survey(chromium, built_site, base_url) -> dict[str, list[str]]:
+def survey(chromium, built_site, server) -> dict[str, list[str]]:
     """Every page once at each width; at the laptop's width axe-core in both schemes.
 
     Returns the failures per check: ``laptop`` and ``phone`` (layout, TOC, images), ``light``
@@ -198,10 +198,10 @@ def survey(chromium, built_site, base_url) -> dict[str, list[str]]:
     failures: dict[str, list[str]] = {"laptop": [], "phone": [], "light": [], "dark": []}
     axe_installed = AXE.is_file()
     for device, (width, height) in WIDTHS.items():
-        page = open_page(chromium, built_site, base_url, width, height)
+        page = open_page(chromium, built_site, server, width, height)
         for relative in pages:
             where = f"{relative or 'index'} at {width}px"
-            page.goto(base_url + relative, wait_until="load")
+            page.goto(server + relative, wait_until="load")
             wait_for_typesetting(page)
             failures[device] += layout_failures(page, where)
             if device == "laptop" and axe_installed:

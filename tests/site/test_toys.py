@@ -27,16 +27,6 @@ GAMES = {"gan": {}, "wgan": {"clip": 0.5}, "wgan-gp": {"lam": 1.0}, "r1": {"gamm
 FINE_GRID = {"z_span": 12.0, "z_points": 40_001}  # the Python's quadrature, made fine
 
 
-@pytest.fixture(scope="module")
-def server(base_url) -> str:
-    return base_url
-
-
-@pytest.fixture(scope="module")
-def browser(site_browser):
-    return site_browser
-
-
 def open_page(browser, server, relative: str, width: int = 1280):
     page = browser.new_page(viewport={"width": width, "height": 900})
     watcher = PageWatcher(page, server)
