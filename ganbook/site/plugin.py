@@ -78,6 +78,7 @@ from ganbook.site.offline import (
     strip_remote_scripts,
     without_source_map,
 )
+from ganbook.site.players import animation_frames, frame_uri, player_attributes
 from ganbook.site.snapshot import (
     FigureView,
     SiteSnapshot,
@@ -315,12 +316,23 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             )
         self.snapshot = snapshot
         self.claims = {item.id: item for item in snapshot.claims}
+        self.animations = {}
         for view in snapshot.figures.values():
             files.append(File.generated(config, f"figures/{view.filename}", abs_src_path=view.path))
+            if view.filename.endswith(".gif"):
+                self.animations[view.name] = self._add_frames(files, config, view)
         add_vendored_files(files, config, self.project_root)
         files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
         offline_scripts(files)
         return files
+
+    @staticmethod
+    def _add_frames(files: Files, config, view: FigureView) -> tuple[int, ...]:
+        """Publish the frames of the animation ``view`` for its player; return their durations."""
+        frames = animation_frames(Path(view.path).read_bytes(), what=f"figure {view.name!r}")
+        for index, png in enumerate(frames.pngs):
+            files.append(File.generated(config, frame_uri(view.name, index), content=png))
+        return frames.durations_ms
 
     def _cited(self, config) -> dict[str, tuple[str, ...]]:
         """The figures and experiments that the pages of the chosen chapters name (if any)."""
@@ -513,9 +525,16 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             raise KeyError(f"unknown figure {name!r}; known: {known}")
         src = get_relative_url(f"figures/{view.filename}", page.file.url)
         provenance = " · ".join(_provenance(view, self.config.repo_blob_url))
+        image = f'<img src="{src}" alt="{html.escape(view.alt, quote=True)}">'
+        durations = self.animations.get(name)
+        if durations is not None:
+            urls = [
+                get_relative_url(frame_uri(name, k), page.file.url) for k in range(len(durations))
+            ]
+            image = f'<div class="gb-player" {player_attributes(urls, durations)}>{image}</div>'
         return (
             f'\n<figure class="gb-figure" id="fig-{name}" markdown="1">\n'
-            f'<img src="{src}" alt="{html.escape(view.alt, quote=True)}">\n'
+            f"{image}\n"
             f'<figcaption markdown="1">\n{view.caption}\n'
             f'<span class="gb-provenance">{provenance}</span>\n'
             "</figcaption>\n</figure>\n"
