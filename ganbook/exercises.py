@@ -44,6 +44,10 @@ def _as_array(value: Any, what: str) -> np.ndarray:
     """``value`` as a float64 array (tensors are detached and moved to the CPU)."""
     if value is None or value is Ellipsis:
         raise ExerciseError(f"{what} is not written yet: it returned {value!r}")
+    if isinstance(value, (str, bytes)):
+        raise ExerciseError(
+            f"{what} should be a number or an array of numbers, got the text {value!r}"
+        )
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without torch
         value = value.detach().cpu().numpy()
     try:
@@ -206,9 +210,10 @@ def check_function(
         try:
             found = candidate(*arguments)
         except NotImplementedError:
+            function = getattr(candidate, "__name__", "your function")
             raise ExerciseError(
-                f"{name} is not written yet: replace the `raise NotImplementedError` in its cell "
-                "with your code"
+                f"{function}() is not written yet: replace the `raise NotImplementedError` in "
+                "its cell with your code"
             ) from None
         except Exception as error:  # the reader's code: report it in one line
             raise ExerciseError(

@@ -153,9 +153,11 @@ def exercise_version(source: str, *, where: str = "the notebook", only: int | No
         raise CompanionError(f"{where}: no {BEGIN} block, so there is nothing to exercise")
     if only is not None:
         if not 0 <= only < len(blocks):
-            raise CompanionError(f"{where}: there is no solution block {only}; it has {len(blocks)}")
+            raise CompanionError(
+                f"{where}: there is no solution block {only}; it has {len(blocks)}"
+            )
         blocks = [blocks[only]]
-    lines = [line for line in source.splitlines()]
+    lines = source.splitlines()
     out, position = [], 0
     for begin, end, indent in blocks:
         out.extend(lines[position:begin])
@@ -179,6 +181,8 @@ def to_ipynb(source: str) -> bytes:
 
     notebook = jupytext.reads(source, fmt="py:percent")
     notebook.metadata.pop("jupytext", None)
+    for number, cell in enumerate(notebook.cells):  # nbformat's ids are random
+        cell["id"] = f"cell-{number}"
     return nbformat.writes(notebook).encode("utf-8") + b"\n"
 
 
@@ -214,3 +218,66 @@ def companion_markdown(title: str, chapter: str, source: str) -> str:
         f"package. The [solved version (.ipynb)]({link(downloads.solved)}) is there too, and "
         f"[Rebuild the figures]({link('reference/rebuild.md')}#exercise-notebooks) says more.\n"
     )
+
+
+_TITLE = re.compile(r"^# # (?P<title>.+)$", re.MULTILINE)
+
+
+def notebook_title(source: str, *, where: str = "the notebook") -> str:
+    """The first level-one heading of a percent script's Markdown (``# # Exercises: …``)."""
+    match = _TITLE.search(source)
+    if match is None:
+        raise CompanionError(f"{where}: no title (a Markdown cell starting `# # `)")
+    return match["title"].strip()
+
+
+def is_companion(src_uri: str) -> bool:
+    """Whether ``src_uri`` (under docs) is a companion notebook (``PART/exercises/SLUG.nb.py``).
+
+    Examples
+    --------
+    >>> is_companion("part-2/exercises/wgan-gp.nb.py")
+    True
+    >>> is_companion("part-1/shift-toy-training.nb.py")
+    False
+    """
+    parts = PurePosixPath(src_uri).parts
+    return len(parts) == 3 and parts[1] == "exercises" and parts[2].endswith(".nb.py")
+
+
+def chapter_of(source: str) -> str:
+    """The chapter page (under docs, with ``.md``) of the companion notebook ``source``.
+
+    Examples
+    --------
+    >>> chapter_of("part-1/exercises/value-function.nb.py")
+    'part-1/value-function.md'
+    """
+    path = PurePosixPath(source)
+    return f"{path.parent.parent}/{path.name.removesuffix('.nb.py')}.md"
+
+
+def with_companion_box(markdown: str, box: str) -> str:
+    """``markdown`` with ``box`` placed before its ``## References`` section, or at its end."""
+    match = re.search(r"^## References\s*$", markdown, re.MULTILINE)
+    if match is None:
+        return markdown.rstrip("\n") + box
+    return markdown[: match.start()].rstrip("\n") + box + "\n" + markdown[match.start() :]
+
+
+def with_downloads(page_html: str, source: str) -> str:
+    """A companion notebook's page with a line offering its two downloads after its title."""
+    downloads = download_names(source)
+    exercise = PurePosixPath(downloads.exercise).name
+    solved = PurePosixPath(downloads.solved).name
+    line = (
+        '<p class="gb-downloads">Download this notebook: '
+        f'<a href="{exercise}" download>the exercise version (.ipynb)</a>, to do the exercises; '
+        f'<a href="{solved}" download>the solved version (.ipynb)</a>. Open either in Jupyter; '
+        "the first code cell installs ganbook where it is missing.</p>"
+    )
+    end = page_html.find("</h1>")
+    if end < 0:
+        return line + page_html
+    end += len("</h1>")
+    return page_html[:end] + line + page_html[end:]

@@ -41,6 +41,7 @@ import inspect
 import logging
 import os
 import re
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +57,19 @@ from ganbook.devices import DEVICE_CHOICES
 from ganbook.engine.executors import EXECUTORS
 from ganbook.engine.registry import PROFILES
 from ganbook.figures.captions import format_value
+from ganbook.site.companions import (
+    CompanionError,
+    chapter_of,
+    companion_markdown,
+    download_names,
+    exercise_version,
+    is_companion,
+    notebook_title,
+    solved_version,
+    to_ipynb,
+    with_companion_box,
+    with_downloads,
+)
 from ganbook.site.ledger import LEDGER_URI, ledger_markdown
 from ganbook.site.markup import (
     MarkupError,
@@ -68,6 +82,7 @@ from ganbook.site.markup import (
     table_markdown,
 )
 from ganbook.site.notebooks import (
+    execute_ahead,
     key_notebook_cache_on_package,
     package_fingerprint,
     strip_mathjax2,
@@ -322,9 +337,48 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             if view.filename.endswith(".gif"):
                 self.animations[view.name] = self._add_frames(files, config, view)
         add_vendored_files(files, config, self.project_root)
+        self.companions = self._add_companions(files, config)
+        self._execute_notebooks(config, files)
         files.append(File.generated(config, LEDGER_URI, content=self._ledger(files)))
         offline_scripts(files)
         return files
+
+    def _execute_notebooks(self, config, files: Files) -> None:
+        """Run the uncached notebook pages now, ``workers`` kernels at a time (`execute_ahead`)."""
+        start = time.perf_counter()
+        executed = execute_ahead(config, files, self.config.workers)
+        if executed:
+            log.info(
+                "ganbook: executed %d notebooks in %.1f s, %d at a time",
+                len(executed),
+                time.perf_counter() - start,
+                self.config.workers,
+            )
+
+    @staticmethod
+    def _add_companions(files: Files, config) -> dict[str, tuple[str, str]]:
+        """Publish each companion notebook's two ``.ipynb`` versions beside its page.
+
+        Returns ``{chapter page's source: (notebook's source, its title)}``.
+        """
+        companions = {}
+        for file in [f for f in files if is_companion(f.src_uri)]:
+            source = Path(file.abs_src_path).read_text(encoding="utf-8")
+            where = f"docs/{file.src_uri}"
+            try:
+                versions = {
+                    "exercise": exercise_version(source, where=where),
+                    "solved": solved_version(source, where=where),
+                }
+                title = notebook_title(source, where=where)
+            except CompanionError as error:
+                raise PluginError(f"ganbook: {error}") from error
+            downloads = download_names(file.src_uri)
+            for version, text in versions.items():
+                uri = getattr(downloads, version)
+                files.append(File.generated(config, uri, content=to_ipynb(text)))
+            companions[chapter_of(file.src_uri)] = (file.src_uri, title)
+        return companions
 
     @staticmethod
     def _add_frames(files: Files, config, view: FigureView) -> tuple[int, ...]:
@@ -450,12 +504,20 @@ class GanbookPlugin(BasePlugin[GanbookConfig]):
             raise PluginError(f"ganbook: {one_line(str(error))}") from error
         if "--8<--" in markdown:  # a header above every included snippet, for instructors
             markdown = annotate_snippets(markdown, self.project_root)
+        companion = self.companions.get(page.file.src_uri)
+        if companion is not None:
+            notebook, title = companion
+            box = companion_markdown(title, page.file.src_uri, notebook)
+            markdown = with_companion_box(markdown, box)
         return markdown
 
     @reported(_page)
     def on_page_content(self, html_text, page, config, files):
-        """Remove mkdocs-jupyter's MathJax 2 scripts."""
-        return strip_mathjax2(html_text)
+        """Remove mkdocs-jupyter's MathJax 2 scripts; put a companion's downloads on top."""
+        html_text = strip_mathjax2(html_text)
+        if is_companion(page.file.src_uri):
+            html_text = with_downloads(html_text, page.file.src_uri)
+        return html_text
 
     @reported(_page)
     def on_post_page(self, output, page, config):

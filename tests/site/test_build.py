@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import ganbook
 from ganbook.engine import experiment_names, figure_names, get_figure, run_experiment
 from ganbook.figures.captions import format_value as format_scalar
 from ganbook.site.snapshot import (
@@ -36,6 +37,7 @@ API_PAGES = {
     "ganbook.engine": "reference/api/pipeline/index.html",
     "ganbook.book": "reference/api/pipeline/index.html",
     "ganbook.measures": "reference/api/measures/index.html",
+    "ganbook.exercises": "reference/api/exercises/index.html",
     "ganbook.devices": "reference/api/pipeline/index.html",
 }
 
@@ -265,3 +267,43 @@ def test_the_snapshot_key_covers_the_code_the_options_and_the_chapters():
         {"cited": {"result": ("wgan_clipping",)}},
     ):
         assert snapshot_key(**{**base, **change}) != key, change
+
+
+def test_the_notebooks_run_ahead_of_their_pages_in_parallel(built_site):
+    """`execute_ahead` runs every notebook before the pages, so mkdocs-jupyter reads its cache."""
+    notebooks = sorted(ROOT.glob("docs/**/*.nb.py"))
+    match = re.search(r"ganbook: executed (\d+) notebooks in [0-9.]+ s", built_site.log)
+    assert match, "the build did not execute its notebooks ahead"
+    assert int(match[1]) == len(notebooks)
+    for path in notebooks:
+        assert f"Cache hit: {path}" in built_site.log, f"{path.name} was executed twice"
+
+
+def test_every_chapter_links_its_notebook_and_both_downloads(built_site):
+    import nbformat
+
+    from ganbook.book import CHAPTERS
+    from ganbook.site.companions import STUB, companion_source, download_names, setup_cell
+
+    for chapter in [c for c in CHAPTERS if c.page.startswith("part-")]:
+        page = built_site.site_dir / chapter.page / "index.html"
+        text = page.read_text(encoding="utf-8")
+        source = companion_source(chapter.page)
+        downloads = download_names(source)
+        box = re.search(r'<div class="admonition example">(.*?)</div>', text, flags=re.S)
+        assert box, f"{chapter.page}: no companion box"
+        links = re.findall(r'href="([^"]+)"', box[1])
+        folder = f"exercises/{chapter.slug}.nb/"
+        assert f"../{folder}" in links, chapter.page
+        for version in ("exercise", "solved"):
+            target = getattr(downloads, version)
+            assert f"../{folder}{Path(target).name}" in links, (chapter.page, version)
+            notebook = nbformat.reads((built_site.site_dir / target).read_text(), as_version=4)
+            nbformat.validate(notebook)
+            code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+            assert code[0].strip() == setup_cell(ganbook.__version__).strip()
+            assert not any("SOLUTION" in cell for cell in code)
+            assert any(STUB in cell for cell in code) == (version == "exercise")
+        notebook_page = (built_site.site_dir / chapter.page).parent / folder / "index.html"
+        html = notebook_page.read_text(encoding="utf-8")
+        assert f'href="{Path(downloads.exercise).name}" download' in html, notebook_page
