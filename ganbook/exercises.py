@@ -13,7 +13,7 @@ sentence that says what is wrong, in the terms a reader can act on:
 - it is off by a constant ($y + c$), or is simply different: the largest gap and where it is.
 
 The comparison is `numpy.allclose`'s, $|x - y| \le \mathrm{atol} + \mathrm{rtol}\,|y|$ element by
-element, on float64 copies.
+element, on float64 copies (complex128 for complex values, such as eigenvalues).
 
 Examples
 --------
@@ -41,7 +41,7 @@ class ExerciseError(AssertionError):
 
 
 def _as_array(value: Any, what: str) -> np.ndarray:
-    """``value`` as a float64 array (tensors are detached and moved to the CPU)."""
+    """``value`` as a float64 or complex128 array (tensors detached and moved to the CPU)."""
     if value is None or value is Ellipsis:
         raise ExerciseError(f"{what} is not written yet: it returned {value!r}")
     if isinstance(value, (str, bytes)):
@@ -51,7 +51,8 @@ def _as_array(value: Any, what: str) -> np.ndarray:
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without torch
         value = value.detach().cpu().numpy()
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value)
+        array = array.astype(np.complex128 if np.iscomplexobj(array) else np.float64)
     except (TypeError, ValueError):
         raise ExerciseError(
             f"{what} should be a number or an array of numbers, got {type(value).__name__}"
@@ -75,7 +76,7 @@ def check_close(
     *,
     what: str = "your answer",
     rtol: float = 1e-5,
-    atol: float = 1e-7,
+    atol: float = 1e-6,
     batch: int | None = None,
     quiet: bool = False,
 ) -> None:
@@ -149,9 +150,15 @@ def check_close(
                 f"often; {shown}"
             )
     offset = found_array - truth
-    if found_array.size > 1 and np.allclose(offset, offset.flat[0], rtol=0, atol=atol + rtol):
+    scale = atol + rtol * float(np.abs(truth).max())
+    constant = offset.flat[0].item()
+    if (
+        found_array.size > 1
+        and abs(constant) > 10 * scale
+        and np.allclose(offset, constant, rtol=0, atol=scale)
+    ):
         raise ExerciseError(
-            f"{what} is off by the same constant {float(offset.flat[0]):.6g} everywhere: a "
+            f"{what} is off by the same constant {constant:.6g} everywhere: a "
             f"constant term is missing or extra; {shown}"
         )
     gap = np.abs(offset)
@@ -167,7 +174,7 @@ def check_function(
     *,
     what: str | None = None,
     rtol: float = 1e-5,
-    atol: float = 1e-7,
+    atol: float = 1e-6,
     batch_of: Callable[..., int | None] | None = None,
     quiet: bool = False,
 ) -> int:
@@ -187,7 +194,8 @@ def check_function(
         The tolerances of `check_close`.
     batch_of : callable, optional
         Given a case's arguments, the batch size its answer averages over (for `check_close`'s
-        ``batch``); by default the length of the first argument, when it has one.
+        ``batch``). By default, when the answer is one number (a mean) and the first argument is
+        a batch (it has a length over 1), that length; otherwise there is no batch.
     quiet : bool
         If False (the default), success prints one line with the number of cases.
 
@@ -224,7 +232,9 @@ def check_function(
             batch = batch_of(*arguments)
         else:
             first = arguments[0] if arguments else None
-            batch = len(first) if hasattr(first, "__len__") and len(first) > 1 else None
+            one_number = np.ndim(_as_array(expected, "the package's answer")) == 0
+            batched = hasattr(first, "__len__") and len(first) > 1
+            batch = len(first) if one_number and batched else None
         check_close(
             found, expected, what=f"{name} on case {k}", rtol=rtol, atol=atol, batch=batch,
             quiet=True,

@@ -94,3 +94,10 @@ def test_check_true_and_an_empty_case_list():
         check_true(False, "the critic must be 1-Lipschitz")
     with pytest.raises(ValueError, match="at least one case"):
         check_function(right, minimax_discriminator_loss, [])
+
+
+def test_complex_values_are_compared_as_complex():
+    eigenvalues = np.array([1 + 2j, 1 - 2j])
+    check_close(eigenvalues.copy(), eigenvalues, quiet=True)
+    with pytest.raises(ExerciseError, match="differs from the answer"):
+        check_close(eigenvalues.real, eigenvalues)

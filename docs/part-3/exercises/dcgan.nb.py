@@ -42,27 +42,27 @@ from ganbook.measures import nearest_neighbour_distances
 from ganbook.models import DCGANDiscriminator, DCGANGenerator
 
 seeded = torch.Generator().manual_seed(0)
-G = DCGANGenerator(latent_dim=100, channels=16, generator=seeded)  # the chapter's sizes
-D = DCGANDiscriminator(channels=16, batch_norm=True, generator=seeded)
+G = DCGANGenerator(latent_dim=100, channels=16, generator=seeded).eval()  # the chapter's sizes
+D = DCGANDiscriminator(channels=16, batch_norm=True, generator=seeded).eval()
 
 
 def side_through(network, kind, side, kernel, stride, padding):
-    """The side of what the layer of `network` with this kind and geometry makes of a map."""
+    """The output side of the layer of `network` of this kind and geometry, on a square map."""
     for layer in network.net:
-        geometry = getattr(layer, "kernel_size", (0,))[0], getattr(layer, "stride", (0,))[0]
-        if isinstance(layer, kind) and (*geometry, layer.padding[0]) == (kernel, stride, padding):
-            with torch.no_grad():
-                return layer(torch.zeros(1, layer.in_channels, side, side)).shape[-1]
+        if isinstance(layer, kind) and layer.kernel_size[0] == kernel:
+            if (layer.stride[0], layer.padding[0]) == (stride, padding):
+                with torch.no_grad():
+                    return layer(torch.zeros(1, layer.in_channels, side, side)).shape[-1]
     raise ValueError(f"no {kind.__name__} with k={kernel}, s={stride}, p={padding} in the network")
 
 
 # The shapes a batch of two takes through the generator, read from a forward pass.
-shape = torch.Size([2, G.latent_dim, 1, 1])
+x = torch.zeros(2, G.latent_dim, 1, 1)
 with torch.no_grad():
     for layer in G.net:
-        out = layer(torch.zeros(shape))
-        print(f"{type(layer).__name__:>15}: {tuple(shape)} -> {tuple(out.shape)}")
-        shape = out.shape
+        y = layer(x)
+        print(f"{type(layer).__name__:>15}: {tuple(x.shape)} -> {tuple(y.shape)}")
+        x = y
 
 # %% [markdown]
 # ## Exercise 1: the side a transposed convolution produces
@@ -88,14 +88,8 @@ def transposed_output_side(side, kernel, stride, padding):
 
 
 # %%
-transposed_cases = [
-    (1, 4, 1, 0),
-    (4, 4, 2, 1),
-    (8, 4, 2, 1),
-    (2, 4, 1, 0),
-    (5, 4, 2, 1),
-    (13, 4, 2, 1),
-]
+transposed_cases = [(1, 4, 1, 0), (4, 4, 2, 1), (8, 4, 2, 1)]  # the generator's three layers
+transposed_cases += [(2, 4, 1, 0), (5, 4, 2, 1), (13, 4, 2, 1)]  # the same layers, other sides
 check_function(
     transposed_output_side,
     lambda n, k, s, p: side_through(G, torch.nn.ConvTranspose2d, n, k, s, p),
@@ -126,7 +120,8 @@ def conv_output_side(side, kernel, stride, padding):
 
 
 # %%
-conv_cases = [(16, 4, 2, 1), (8, 4, 2, 1), (4, 4, 2, 1), (15, 4, 2, 1), (7, 4, 2, 1), (5, 4, 2, 1)]
+conv_cases = [(16, 4, 2, 1), (8, 4, 2, 1), (4, 4, 2, 1)]  # the discriminator's three layers
+conv_cases += [(15, 4, 2, 1), (7, 4, 2, 1), (5, 4, 2, 1)]  # odd sides, where the floor matters
 check_function(
     conv_output_side,
     lambda n, k, s, p: side_through(D, torch.nn.Conv2d, n, k, s, p),
@@ -147,7 +142,7 @@ check_function(
 
 # %%
 def log_d(logits):
-    """log σ(ℓ), element by element, for logits of any size and shape."""
+    """The logarithm log σ(ℓ), element by element, for logits of any size and shape."""
     # BEGIN SOLUTION
     return -torch.nn.functional.softplus(-logits)
     # END SOLUTION
@@ -208,13 +203,15 @@ image_cases = [
 check_function(nearest_distances, nearest_neighbour_distances, image_cases)
 
 # %% [markdown]
-# The chapter reads the distances of generated digits against those of held-out ones. With the
-# package's function: an untrained generator's samples (eval mode) sit much farther from the
-# training digits than new real digits do, and no held-out digit is a copy.
+# The chapter reads the distances of generated digits against those of held-out ones, real
+# digits that no network has seen. Here, with the package's function, are both for the
+# held-out digits and for the samples of the generator above, untrained: a copy would be at
+# distance 0.
 
 # %%
 with torch.no_grad():
-    untrained = G.eval()(torch.randn(600, G.latent_dim, generator=seeded)).numpy()
+    untrained = G(torch.randn(600, G.latent_dim, generator=seeded)).numpy()
 for name, images in (("held-out digits", heldout), ("untrained generator", untrained)):
     d = nearest_neighbour_distances(images, train)
-    print(f"{name:>19}: median {np.median(d):.2f}, 1st percentile {np.quantile(d, 0.01):.2f}")
+    print(f"{name:>19}: smallest {d.min():.2f}, 1st percentile {np.quantile(d, 0.01):.2f}, "
+          f"median {np.median(d):.2f}")  # fmt: skip
