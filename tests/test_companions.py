@@ -165,6 +165,8 @@ def test_a_companion_notebook_follows_the_conventions(chapter):
         "the first code cell must be setup_cell(ganbook.__version__)"
     )
     assert solution_count(source, where=str(path)) >= 2
+    headings = re.findall(r"^# #+ (.+)$", source, flags=re.MULTILINE)
+    assert [h for h in headings if "$" in h] == [], "math in a heading is raw TeX in the TOC"
     tree = ast.parse(re.sub(r"^%.*$", "", source, flags=re.MULTILINE))
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ganbook"):

@@ -273,8 +273,9 @@ def with_downloads(page_html: str, source: str) -> str:
     line = (
         '<p class="gb-downloads">Download this notebook: '
         f'<a href="{exercise}" download>the exercise version (.ipynb)</a>, to do the exercises; '
-        f'<a href="{solved}" download>the solved version (.ipynb)</a>. Open either in Jupyter; '
-        "the first code cell installs ganbook where it is missing.</p>"
+        f'<a href="{solved}" download>the solved version (.ipynb)</a>; or '
+        f'<a href="{PurePosixPath(source).name}">its source</a>, a jupytext script. Open a '
+        "notebook in Jupyter: its first code cell installs ganbook where it is missing.</p>"
     )
     end = page_html.find("</h1>")
     if end < 0:

@@ -81,7 +81,7 @@ TINY_FIGURE = '''"""The figure of the tiny chapter: bytes that name its value an
 from ganbook.engine.figures import figure
 
 
-@figure("tiny_figure", experiments=("tiny_value",), caption="Tiny.", alt="Tiny.", format="gif")
+@figure("tiny_figure", experiments=("tiny_value",), caption="Tiny.", alt="Tiny.", format="svg")
 def tiny_figure(results):
     """No drawing: the bytes say what the code and the result were."""
     return f"label A, value {results['tiny_value'].scalar('value')}".encode()
@@ -195,7 +195,7 @@ def test_an_edit_while_serving_is_what_the_next_build_shows_and_stores(tmp_path)
         source = project / "docs" / "part-1" / "tiny.md"
         source.write_text(source.read_text() + "\n")  # the server watches docs/, not ganbook/
         wait_for(lambda: ">42<" in fetch(page), "the edit never reached the page", server, log_path)
-        figure = fetch(f"http://127.0.0.1:{port}/figures/tiny_figure.gif")
+        figure = fetch(f"http://127.0.0.1:{port}/figures/tiny_figure.svg")
         assert figure == "label B, value 42"
         ledger = fetch(f"http://127.0.0.1:{port}/reference/claims/")
         assert "at least forty-one" in ledger
@@ -211,7 +211,7 @@ def test_an_edit_while_serving_is_what_the_next_build_shows_and_stores(tmp_path)
         record = json.loads((entry / "result.json").read_text())
         stored[record["key"]] = record["scalars"]["value"]
     assert sorted(stored.values()) == [41, 42]
-    figures = sorted(p.read_text() for p in (cache / "figures").glob("tiny_figure-*.gif"))
+    figures = sorted(p.read_text() for p in (cache / "figures").glob("tiny_figure-*.svg"))
     assert figures == ["label A, value 41", "label B, value 42"]
     done = subprocess.run(
         [str(MKDOCS), "build", "--strict", "--site-dir", str(tmp_path / "site")],
@@ -226,7 +226,7 @@ def test_an_edit_while_serving_is_what_the_next_build_shows_and_stores(tmp_path)
     assert "rendered" not in done.stderr
     built = (tmp_path / "site" / "part-1" / "tiny" / "index.html").read_text()
     assert ">42<" in built
-    assert (tmp_path / "site" / "figures" / "tiny_figure.gif").read_text() == "label B, value 42"
+    assert (tmp_path / "site" / "figures" / "tiny_figure.svg").read_text() == "label B, value 42"
     key = subprocess.run(
         [
             sys.executable,

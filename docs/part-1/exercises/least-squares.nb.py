@@ -47,7 +47,7 @@ loss_cases = [  # (raw outputs on real data, on fakes, a, b), batches of differe
 ]
 
 # %% [markdown]
-# ## Exercise 1: the discriminator's loss for a coding $a$, $b$
+# ## Exercise 1: the discriminator's loss for any coding of the labels
 #
 # The discriminator's raw output $D(x)$, with no sigmoid, is regressed onto $b$ on real data and
 # onto $a$ on generated data:
@@ -122,7 +122,7 @@ optimum_cases += [(p, q, a, b) for a, b in codings]
 check_function(ls_optimal_discriminator, least_squares_optimal_discriminator, optimum_cases)
 
 # %% [markdown]
-# ## Exercise 3: least squares and Pearson's $\chi^2$
+# ## Exercise 3: least squares and Pearson's chi-squared divergence
 #
 # Write $p = p_{\text{data}}$ and $q = p_g$. With $b - c = 1$ and $b - a = 2$ (for example
 # $a = -1$, $b = 1$, $c = 0$) the generator's objective at $D^*$ becomes

@@ -146,7 +146,7 @@ check_function(
 )
 
 # %% [markdown]
-# ## Exercise 4: the bound on $K$ that clipping gives
+# ## Exercise 4: the bound on the Lipschitz constant that clipping gives
 #
 # A linear layer $h \mapsto W h + b$ changes distances by at most its spectral norm
 # $\lVert W \rVert_2$, its largest singular value; ReLU never stretches distances and biases only

@@ -129,7 +129,7 @@ check_function(
 )
 
 # %% [markdown]
-# ## Exercise 3: $\log D(x)$ from the logit
+# ## Exercise 3: the log of D(x) from the logit
 #
 # The discriminator returns the logit $\ell(x)$, and $D(x) = \sigma(\ell(x))$. The losses need
 # $\log D(x) = \log \sigma(\ell)$ and $\log(1 - D(x)) = \log \sigma(-\ell)$. Write

@@ -141,7 +141,7 @@ label_cases = [
 check_function(kl_from_uniform, class_histogram_kl, label_cases)
 
 # %% [markdown]
-# ## Exercise 3: precision and recall by $k$-NN balls
+# ## Exercise 3: precision and recall by nearest-neighbour balls
 #
 # Let $r_k(x)$ be the distance from $x$ to its $k$-th nearest neighbour *in its own set*, not
 # counting $x$ itself. A generated point counts towards precision when it lies in the ball of
