@@ -251,6 +251,11 @@ def chapter_slugs(only: str) -> tuple[str, ...]:
 class GanbookPlugin(BasePlugin[GanbookConfig]):
     """Builds every registered experiment and figure, and expands the page directives."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.animations: dict[str, tuple[int, ...]] = {}  # figure: its frames' durations
+        self.companions: dict[str, tuple[str, str]] = {}  # chapter page: (notebook, title)
+
     @reported("reading the configuration")
     def on_config(self, config):
         """Check the options; resolve the cache directory; key the notebook cache on the code."""

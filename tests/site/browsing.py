@@ -115,6 +115,24 @@ def site_pages(built_site) -> list[str]:
     return pages
 
 
+def surveyed_pages(built_site) -> list[str]:
+    """`site_pages`, with the companion notebooks sampled: the first of each part only.
+
+    The companion notebooks' pages share one template and one stylesheet, so their layout and
+    contrast are those of any one of them; `test_browser` still loads every one (typesetting,
+    console errors, offline).
+    """
+    pages, parts_seen = [], set()
+    for relative in site_pages(built_site):
+        parts = relative.split("/")
+        if len(parts) > 2 and parts[1] == "exercises":
+            if parts[0] in parts_seen:
+                continue
+            parts_seen.add(parts[0])
+        pages.append(relative)
+    return pages
+
+
 class SiteFromDirectory:
     """A browser whose pages get every request under ``url`` answered from ``site_dir``."""
 

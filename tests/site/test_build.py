@@ -307,3 +307,8 @@ def test_every_chapter_links_its_notebook_and_both_downloads(built_site):
         notebook_page = (built_site.site_dir / chapter.page).parent / folder / "index.html"
         html = notebook_page.read_text(encoding="utf-8")
         assert f'href="{Path(downloads.exercise).name}" download' in html, notebook_page
+        solutions = (ROOT / "docs" / source).read_text(encoding="utf-8").count("# BEGIN SOLUTION")
+        passed = html.count("✓ ")  # each check that passed in the build printed one
+        assert passed >= solutions, (
+            f"{notebook_page}: {passed} checks passed, {solutions} exercises"
+        )

@@ -23,7 +23,7 @@ import pytest
 from browsing import (
     answer_from_directory,
     launch_chromium,
-    site_pages,
+    surveyed_pages,
     wait_for_typesetting,
 )
 
@@ -191,9 +191,10 @@ def survey(chromium, built_site, server) -> dict[str, list[str]]:
     Returns the failures per check: ``laptop`` and ``phone`` (layout, TOC, images), ``light``
     and ``dark`` (axe-core). The dark scheme is switched on the loaded page as Material's toggle
     does, and checked with axe's colour rules: nothing else on a page depends on the scheme.
-    One load per page and width keeps the whole survey to a few minutes on two cores.
+    One load per page and width keeps the whole survey to a few minutes on two cores; of the
+    companion notebooks, which share one template, one per part is surveyed (`surveyed_pages`).
     """
-    pages = site_pages(built_site)
+    pages = surveyed_pages(built_site)
     assert len(pages) >= 10
     failures: dict[str, list[str]] = {"laptop": [], "phone": [], "light": [], "dark": []}
     axe_installed = AXE.is_file()
